@@ -18,7 +18,9 @@ import (
 // with WITH_ARGON2): OWASP's first argon2id setting, 46 MiB and one pass,
 // with a 64-byte salt and a 64-byte tag.
 const (
-	argon2Memory  = 47104 // KiB
+	// Argon2Memory is what one argon2id hash we write takes, in KiB, so
+	// callers can bound how many they run at once.
+	Argon2Memory  = 47104
 	argon2Time    = 1
 	argon2Threads = 1
 	argon2SaltLen = 64

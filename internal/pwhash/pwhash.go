@@ -277,7 +277,7 @@ func Hash(password []byte, p Params) (string, error) {
 			}
 		}
 	case Argon2id:
-		d.Memory, d.Time, d.Threads = argon2Memory, argon2Time, argon2Threads
+		d.Memory, d.Time, d.Threads = Argon2Memory, argon2Time, argon2Threads
 		saltLen, keyLen = argon2SaltLen, argon2KeyLen
 	default:
 		return "", fmt.Errorf("%w %q", ErrUnknownAlgorithm, p.Algorithm)

@@ -1,0 +1,40 @@
+package pwfile
+
+import "errors"
+
+// MaxUsernameLen is the original tool's limit: MQTT strings are at most
+// 65535 bytes long.
+const MaxUsernameLen = 65535
+
+// Reasons CheckUsername refuses a username, in the order the original checks
+// them.
+var (
+	ErrUsernameTooLong = errors.New("username longer than 65535 bytes")
+	ErrUsernameControl = errors.New("username contains a control character")
+	ErrUsernameColon   = errors.New("username contains ':'")
+	ErrUsernameEmpty   = errors.New("username is empty")
+)
+
+// CheckUsername reports whether name can be stored in a password file. The
+// original accepts an empty name and then writes a line its own parser calls
+// corrupt; we refuse it.
+func CheckUsername(name string) error {
+	if len(name) > MaxUsernameLen {
+		return ErrUsernameTooLong
+	}
+	for i := 0; i < len(name); i++ {
+		// C's iscntrl in the "C" locale: bytes of UTF-8 sequences pass.
+		if name[i] < 0x20 || name[i] == 0x7f {
+			return ErrUsernameControl
+		}
+	}
+	for i := 0; i < len(name); i++ {
+		if name[i] == ':' {
+			return ErrUsernameColon
+		}
+	}
+	if name == "" {
+		return ErrUsernameEmpty
+	}
+	return nil
+}
