@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// The real Debian broker and client, which the scripts under [broker] run.
+const (
+	brokerPath = "/usr/sbin/mosquitto"
+	clientPath = "/usr/bin/mosquitto_pub"
+)
+
+// broker is a mosquitto process started by a script, listening on 127.0.0.1.
+type broker struct {
+	cmd  *exec.Cmd
+	port int
+	log  syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var (
+	brokersMu sync.Mutex
+	brokers   = map[*testscript.TestScript]*broker{}
+)
+
+func scriptBroker(ts *testscript.TestScript) *broker {
+	brokersMu.Lock()
+	defer brokersMu.Unlock()
+	b := brokers[ts]
+	if b == nil {
+		ts.Fatalf("no broker started: use 'broker start FILE' first")
+	}
+	return b
+}
+
+// broker start FILE | reload | stop | log
+//
+// start runs the broker with allow_anonymous false and FILE as its
+// password_file; reload sends SIGHUP and waits until the broker has reloaded;
+// log prints what the broker logged so far on stdout.
+func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: broker start FILE | reload | stop | log")
+	}
+	switch args[0] {
+	case "start":
+		if len(args) != 2 {
+			ts.Fatalf("usage: broker start FILE")
+		}
+		startBroker(ts, ts.MkAbs(args[1]))
+	case "reload":
+		b := scriptBroker(ts)
+		before := strings.Count(b.log.String(), "Reloading config")
+		ts.Check(b.cmd.Process.Signal(syscall.SIGHUP))
+		// The broker reloads in its single loop before it reads the next
+		// packet, so once it has logged the reload, new connections see it.
+		waitFor(ts, b, "reload", func() bool {
+			return strings.Count(b.log.String(), "Reloading config") > before
+		})
+	case "stop":
+		b := scriptBroker(ts)
+		b.cmd.Process.Kill()
+		b.cmd.Wait()
+	case "log":
+		fmt.Fprint(ts.Stdout(), scriptBroker(ts).log.String())
+	default:
+		ts.Fatalf("unknown broker command %q", args[0])
+	}
+}
+
+func startBroker(ts *testscript.TestScript, pwfile string) {
+	port := freePort(ts)
+	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\npassword_file %s\nlog_dest stderr\nlog_type all\n", port, pwfile)
+	if os.Geteuid() == 0 {
+		// Otherwise the broker drops to the mosquitto user and cannot read
+		// a 0600 file owned by root.
+		conf += "user root\n"
+	}
+	confPath := filepath.Join(ts.Getenv("WORK"), fmt.Sprintf("mosquitto-%d.conf", port))
+	ts.Check(os.WriteFile(confPath, []byte(conf), 0o600))
+	b := &broker{port: port}
+	b.cmd = exec.Command(brokerPath, "-c", confPath)
+	b.cmd.Stdout, b.cmd.Stderr = &b.log, &b.log
+	ts.Check(b.cmd.Start())
+	brokersMu.Lock()
+	brokers[ts] = b
+	brokersMu.Unlock()
+	ts.Defer(func() {
+		b.cmd.Process.Kill()
+		b.cmd.Wait()
+		brokersMu.Lock()
+		delete(brokers, ts)
+		brokersMu.Unlock()
+	})
+	waitFor(ts, b, "listen", func() bool {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 100*time.Millisecond)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+}
+
+func waitFor(ts *testscript.TestScript, b *broker, what string, ok func() bool) {
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			ts.Fatalf("broker did not %s within 10s; its log:\n%s", what, b.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func freePort(ts *testscript.TestScript) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// mqtt USER PASSWORD: the broker accepts the login; with !, it refuses it as
+// not authorised (any other failure, such as no broker, fails the script).
+func cmdMQTT(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: mqtt USER PASSWORD")
+	}
+	b := scriptBroker(ts)
+	out, err := exec.Command(clientPath, "-h", "127.0.0.1", "-p", strconv.Itoa(b.port),
+		"-u", args[0], "-P", args[1], "-t", "mqpasswd/test", "-m", "x").CombinedOutput()
+	switch {
+	case err == nil && neg:
+		ts.Fatalf("broker accepted %s with password %q", args[0], args[1])
+	case err == nil:
+	case neg && strings.Contains(string(out), "not authorised"):
+	default:
+		ts.Fatalf("login %s %q: %v: %s\nbroker log:\n%s", args[0], args[1], err, out, b.log.String())
+	}
+}

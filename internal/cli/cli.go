@@ -1,0 +1,111 @@
+// Package cli is the mosquitto_passwd command line: it parses arguments the
+// way the original tool does, reads passwords, runs the operation and turns
+// every outcome into the original's messages and exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/spf13/cobra"
+)
+
+// Exit codes. They are part of our interface: scripts test them.
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitMismatch    = 2   // the two passwords entered differ
+	ExitInterrupted = 130 // SIGINT or SIGTERM, as a shell reports a death by SIGINT
+)
+
+// Error is a failure with the message to print on stderr and the exit code.
+type Error struct {
+	Code int
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func fail(code int, format string, args ...any) *Error {
+	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
+}
+
+// errUsage asks Main to print the usage text on stdout and exit 1, as the
+// original does for a wrong number of arguments.
+var errUsage = errors.New("usage")
+
+// Streams are the command's standard streams. In may be a terminal, which is
+// then read without echo.
+type Streams struct {
+	In          io.Reader
+	Out, ErrOut io.Writer
+}
+
+// Main runs mosquitto_passwd with args (without the program name) and returns
+// its exit code. It is the only place that turns errors into messages.
+func Main(args []string, s Streams) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := execute(ctx, args, s)
+	var e *Error
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errUsage):
+		io.WriteString(s.Out, usage)
+		return ExitError
+	case errors.As(err, &e):
+		fmt.Fprintln(s.ErrOut, e.Msg)
+		return e.Code
+	default:
+		fmt.Fprintf(s.ErrOut, msgInternal+"\n", err)
+		return ExitError
+	}
+}
+
+func execute(ctx context.Context, args []string, s Streams) error {
+	o, err := parse(args, s.Out)
+	if err != nil || o == nil {
+		return err
+	}
+	return o.run(ctx, s)
+}
+
+// parse reads and checks a command line. It returns nil Options, and no
+// error, when it has printed the help text on out.
+func parse(args []string, out io.Writer) (*Options, error) {
+	if len(args) == 0 {
+		return nil, errUsage
+	}
+	o := &Options{LockTimeout: atomicfile.DefaultLockTimeout}
+	ran := false
+	cmd := &cobra.Command{
+		Use:           "mosquitto_passwd",
+		Args:          cobra.ArbitraryArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(_ *cobra.Command, args []string) error {
+			ran = true
+			return o.validate(args)
+		},
+	}
+	cmd.SetArgs(args)
+	cmd.SetOut(out)
+	cmd.SetErr(io.Discard)
+	// The original stops reading options at the first other argument, so
+	// "-b file user -secret" sets the password "-secret".
+	cmd.Flags().SetInterspersed(false)
+	cmd.SetFlagErrorFunc(flagError)
+	cmd.SetHelpFunc(func(*cobra.Command, []string) { io.WriteString(out, usage) })
+	bindFlags(cmd.Flags(), o)
+	if err := cmd.Execute(); err != nil || !ran {
+		return nil, err
+	}
+	return o, nil
+}

@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/mqpasswd/mqpasswd/internal/pwfile"
+	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+type mode int
+
+const (
+	modeSet      mode = iota // add or update a user (plain or -b)
+	modeCreate               // -c
+	modeDelete               // -D
+	modeHashFile             // -U
+)
+
+// Options is a command line, parsed and checked.
+type Options struct {
+	Hash        pwhash.Algorithm
+	Iterations  int // 0: the algorithm's default
+	Broker      pwhash.Broker
+	Batch       bool
+	Create      bool
+	Delete      bool
+	HashFile    bool
+	LockTimeout time.Duration
+
+	File     string
+	User     string
+	Password string // batch mode only
+
+	mode mode
+}
+
+// hashFlag takes -H values left to right and fails at the first unknown one,
+// as the original does, so that its message wins over later options' errors.
+type hashFlag struct{ a *pwhash.Algorithm }
+
+func (f hashFlag) String() string { return string(*f.a) }
+func (f hashFlag) Type() string   { return "name" }
+func (f hashFlag) Set(s string) error {
+	a, err := pwhash.ParseAlgorithm(s)
+	if err != nil {
+		return fail(ExitError, msgUnknownHash, s)
+	}
+	*f.a = a
+	return nil
+}
+
+// iterationsFlag reads -I with C's atoi, which the original uses: "12x" is 12
+// and "abc" is 0.
+type iterationsFlag struct{ n *int }
+
+func (f iterationsFlag) String() string { return strconv.Itoa(*f.n) }
+func (f iterationsFlag) Type() string   { return "n" }
+func (f iterationsFlag) Set(s string) error {
+	n := atoi(s)
+	if n < 1 {
+		return fail(ExitError, msgIterationsLow)
+	}
+	*f.n = n
+	return nil
+}
+
+type brokerFlag struct{ b *pwhash.Broker }
+
+func (f brokerFlag) String() string {
+	if *f.b == pwhash.Broker21 {
+		return "2.1"
+	}
+	return "2.0"
+}
+func (f brokerFlag) Type() string { return "version" }
+func (f brokerFlag) Set(s string) error {
+	switch s {
+	case "2.0":
+		*f.b = pwhash.Broker20
+	case "2.1":
+		*f.b = pwhash.Broker21
+	default:
+		return fail(ExitError, msgBadBroker, s)
+	}
+	return nil
+}
+
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string { return f.d.String() }
+func (f durationFlag) Type() string   { return "duration" }
+func (f durationFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return fail(ExitError, msgBadDuration, s)
+	}
+	*f.d = d
+	return nil
+}
+
+// atoi is C's atoi as glibc implements it (strtol, then truncated to int):
+// leading white space and a sign are read, then digits up to the first
+// non-digit; an overflowing value saturates before the truncation.
+func atoi(s string) int {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')) {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	var n int64
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		d := int64(s[i] - '0')
+		if n > (1<<63-1-d)/10 {
+			n = 1<<63 - 1
+			if neg {
+				n = -1 << 63
+				neg = false
+			}
+			break
+		}
+		n = n*10 + d
+	}
+	if neg {
+		n = -n
+	}
+	return int(int32(n))
+}
+
+// bindFlags declares every option on fs, bound to o.
+func bindFlags(fs *pflag.FlagSet, o *Options) {
+	fs.VarP(hashFlag{&o.Hash}, "hash", "H", "")
+	fs.VarP(iterationsFlag{&o.Iterations}, "iterations", "I", "")
+	fs.BoolVarP(&o.Batch, "batch", "b", false, "")
+	fs.BoolVarP(&o.Create, "create", "c", false, "")
+	fs.BoolVarP(&o.Delete, "delete", "D", false, "")
+	fs.BoolVarP(&o.HashFile, "update-file", "U", false, "")
+	fs.Var(brokerFlag{&o.Broker}, "broker", "")
+	fs.Var(durationFlag{&o.LockTimeout}, "lock-timeout", "")
+}
+
+// flagError turns pflag's errors into the original's messages.
+func flagError(_ *cobra.Command, err error) error {
+	var own *Error
+	if errors.As(err, &own) {
+		return own
+	}
+	var missing *pflag.ValueRequiredError
+	if errors.As(err, &missing) {
+		switch missing.GetFlag().Shorthand {
+		case "H":
+			return fail(ExitError, msgHashMissing)
+		case "I":
+			return fail(ExitError, msgIterationsMissing)
+		}
+		return fail(ExitError, "Error: Option --%s needs a value.", missing.GetFlag().Name)
+	}
+	var unknown *pflag.NotExistError
+	if errors.As(err, &unknown) {
+		name := "--" + unknown.GetSpecifiedName()
+		if unknown.GetSpecifiedShortnames() != "" {
+			name = "-" + unknown.GetSpecifiedName()[:1]
+		}
+		return fail(ExitError, msgUnknownOption, name)
+	}
+	return fail(ExitError, msgInternal, err)
+}
+
+// validate applies the original's checks after the options, in its order
+// (REFERENCE §1, rules 6-18), and fills in the positional arguments.
+func (o *Options) validate(args []string) error {
+	switch {
+	case o.Create && o.Delete:
+		return fail(ExitError, msgCreateDelete)
+	case o.Create && o.HashFile:
+		return fail(ExitError, msgCreateUpdate)
+	case o.Delete && o.HashFile:
+		return fail(ExitError, msgDeleteUpdate)
+	case o.Delete && o.Batch:
+		return fail(ExitError, msgBatchDelete)
+	}
+
+	// Like the original, -c and -D ignore extra arguments.
+	switch {
+	case o.Create && o.Batch:
+		if len(args) < 3 {
+			return fail(ExitError, msgCreateBatchArgs)
+		}
+		o.mode, o.File, o.User, o.Password = modeCreate, args[0], args[1], args[2]
+	case o.Create:
+		if len(args) < 2 {
+			return fail(ExitError, msgCreateArgs)
+		}
+		o.mode, o.File, o.User = modeCreate, args[0], args[1]
+	case o.Delete:
+		if len(args) < 2 {
+			return fail(ExitError, msgDeleteArgs)
+		}
+		o.mode, o.File, o.User = modeDelete, args[0], args[1]
+	case o.HashFile:
+		if len(args) != 1 {
+			return fail(ExitError, msgUpdateArgs)
+		}
+		o.mode, o.File = modeHashFile, args[0]
+		return nil
+	case o.Batch && len(args) == 3:
+		o.mode, o.File, o.User, o.Password = modeSet, args[0], args[1], args[2]
+	case !o.Batch && len(args) == 2:
+		o.mode, o.File, o.User = modeSet, args[0], args[1]
+	default:
+		return errUsage
+	}
+
+	switch pwfile.CheckUsername(o.User) {
+	case pwfile.ErrUsernameTooLong:
+		return fail(ExitError, msgUsernameTooLong)
+	case pwfile.ErrUsernameControl:
+		return fail(ExitError, msgUsernameControl)
+	case pwfile.ErrUsernameColon:
+		return fail(ExitError, msgUsernameColon)
+	case pwfile.ErrUsernameEmpty:
+		return fail(ExitError, msgUsernameEmpty)
+	}
+	if len(o.Password) > maxPasswordLen {
+		return fail(ExitError, msgPasswordTooLong)
+	}
+	return nil
+}
+
+// maxPasswordLen is the original's limit: MQTT strings are at most 65535 bytes.
+const maxPasswordLen = 65535
+
+// params returns the hash settings for this command line.
+func (o *Options) params() pwhash.Params {
+	p := pwhash.ParamsFor(o.Hash, o.Broker)
+	if o.Iterations > 0 {
+		p.Iterations = o.Iterations
+	}
+	return p
+}

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+)
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		args string
+		want string // the message, or "usage"
+	}{
+		{"-H", msgHashMissing},
+		{"-H md5 -I", "Error: Unknown hash type 'md5'"},
+		{"-H -c pw u", "Error: Unknown hash type '-c'"},
+		{"-I", msgIterationsMissing},
+		{"-I 0", msgIterationsLow},
+		{"-I -1 -H", msgIterationsLow},
+		{"-c -D", msgCreateDelete},
+		{"-c -U", msgCreateUpdate},
+		{"-D -U", msgDeleteUpdate},
+		{"-D -b", msgBatchDelete},
+		{"-c -b pw u", msgCreateBatchArgs},
+		{"-c pw", msgCreateArgs},
+		{"-D pw", msgDeleteArgs},
+		{"-U", msgUpdateArgs},
+		{"-U pw u", msgUpdateArgs},
+		{"pw", "usage"},
+		{"-b pw u", "usage"},
+		{"pw u p", "usage"},
+		{"-b pw a:b p", msgUsernameColon},
+		{"-x pw u", "Error: Unknown option '-x'."},
+		{"-cx pw u", "Error: Unknown option '-x'."},
+		{"--x pw u", "Error: Unknown option '--x'."},
+		{"--broker 1.6 pw u", "Error: Unknown broker version '1.6'; use 2.0 or 2.1."},
+		{"--lock-timeout soon pw u", "Error: Invalid lock timeout 'soon'; use a duration such as 30s."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			o, err := parse(strings.Fields(tt.args), io.Discard)
+			var e *Error
+			switch {
+			case tt.want == "usage" && errors.Is(err, errUsage):
+			case errors.As(err, &e) && e.Msg == tt.want && e.Code == ExitError:
+			default:
+				t.Errorf("parse(%s) = %+v, %v; want %s", tt.args, o, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		args []string
+		want Options
+	}{
+		{[]string{"pw", "alice"}, Options{mode: modeSet, File: "pw", User: "alice"}},
+		{[]string{"-b", "pw", "alice", "-secret"}, Options{mode: modeSet, Batch: true, File: "pw", User: "alice", Password: "-secret"}},
+		{[]string{"-c", "-b", "pw", "alice", "s", "extra"}, Options{mode: modeCreate, Create: true, Batch: true, File: "pw", User: "alice", Password: "s"}},
+		{[]string{"-D", "pw", "-D"}, Options{mode: modeDelete, Delete: true, File: "pw", User: "-D"}},
+		{[]string{"-U", "-b", "pw"}, Options{mode: modeHashFile, HashFile: true, Batch: true, File: "pw"}},
+		{[]string{"-H", "sha512", "-I", "12x", "-H", "argon2", "pw", "u"}, Options{mode: modeSet, Hash: pwhash.Argon2id, Iterations: 12, File: "pw", User: "u"}},
+		{[]string{"--broker", "2.1", "-c", "-", "u"}, Options{mode: modeCreate, Broker: pwhash.Broker21, Create: true, File: "-", User: "u"}},
+	}
+	for _, tt := range tests {
+		o, err := parse(tt.args, io.Discard)
+		if err != nil {
+			t.Errorf("parse(%q): %v", tt.args, err)
+			continue
+		}
+		tt.want.LockTimeout = o.LockTimeout
+		if *o != tt.want {
+			t.Errorf("parse(%q) = %+v, want %+v", tt.args, *o, tt.want)
+		}
+	}
+}
+
+func TestParseHelp(t *testing.T) {
+	var out strings.Builder
+	o, err := parse([]string{"--help"}, &out)
+	if o != nil || err != nil || out.String() != usage {
+		t.Errorf("parse(--help) = %v, %v and printed %q", o, err, out.String())
+	}
+}
+
+func TestAtoi(t *testing.T) {
+	tests := map[string]int{
+		"101": 101, "12x": 12, "abc": 0, "": 0, " \t42": 42, "+7": 7, "-5": -5,
+		"2147483647": 2147483647, "2147483648": -2147483648, "99999999999": 1215752191,
+		"99999999999999999999": -1, "-99999999999999999999": 0,
+	}
+	for in, want := range tests {
+		if got := atoi(in); got != want {
+			t.Errorf("atoi(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+// TestStrerror pins the C library's texts that the original prints.
+func TestStrerror(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{syscall.ENOENT, "No such file or directory"},
+		{&os.PathError{Op: "open", Path: "x", Err: syscall.EISDIR}, "Is a directory"},
+		{syscall.ENOTDIR, "Not a directory"},
+		{syscall.EACCES, "Permission denied"},
+		{syscall.ELOOP, "Too many levels of symbolic links"},
+		{syscall.ENOSPC, "No space left on device"},
+		{syscall.EROFS, "Read-only file system"},
+		{syscall.EIO, "Input/output error"},
+		{syscall.EEXIST, "File exists"},
+	}
+	for _, tt := range tests {
+		if got := strerror(tt.err); got != tt.want {
+			t.Errorf("strerror(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,220 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/pwfile"
+	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+)
+
+// stdoutFile is the file name with which -c prints the line instead of
+// writing a file, as Mosquitto 2.1 does.
+const stdoutFile = "-"
+
+// lockNoticeAfter is how long a run waits for another one's lock before it
+// says why it is not finishing.
+const lockNoticeAfter = time.Second
+
+func (o *Options) run(ctx context.Context, s Streams) error {
+	pr := newPasswordReader(s.In)
+	if o.mode == modeCreate && o.File == stdoutFile {
+		return o.printLine(ctx, s, pr)
+	}
+	path, err := atomicfile.Resolve(o.File)
+	if err != nil {
+		return fail(ExitError, msgResolve, strerror(err))
+	}
+	if o.mode == modeCreate {
+		return o.create(ctx, s, pr, path)
+	}
+	// The original opens the file before asking for the password, so a
+	// missing file is reported before the user types anything.
+	if err := atomicfile.Check(path); err != nil {
+		return o.fileError(err, path)
+	}
+	switch o.mode {
+	case modeDelete:
+		return o.delete(ctx, s, path)
+	case modeHashFile:
+		return o.hashFile(ctx, s, path)
+	default:
+		return o.set(ctx, s, pr, path)
+	}
+}
+
+// password returns the batch password or asks for one.
+func (o *Options) password(ctx context.Context, pr *passwordReader, prompts io.Writer) (string, error) {
+	if o.Batch {
+		return o.Password, nil
+	}
+	return pr.readNew(ctx, prompts)
+}
+
+func (o *Options) hash(s Streams, password []byte) (string, error) {
+	if o.Hash == pwhash.Argon2id {
+		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
+	}
+	h, err := pwhash.Hash(password, o.params())
+	if err != nil {
+		return "", fail(ExitError, msgHashFailed, err)
+	}
+	return h, nil
+}
+
+// printLine is "-c -": the line goes to stdout, so the prompts go to stderr
+// to keep stdout to the line alone.
+func (o *Options) printLine(ctx context.Context, s Streams, pr *passwordReader) error {
+	pw, err := o.password(ctx, pr, s.ErrOut)
+	if err != nil {
+		return err
+	}
+	h, err := o.hash(s, []byte(pw))
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(s.Out, "%s:%s\n", o.User, h)
+	return err
+}
+
+func (o *Options) create(ctx context.Context, s Streams, pr *passwordReader, path string) error {
+	pw, err := o.password(ctx, pr, s.Out)
+	if err != nil {
+		return err
+	}
+	h, err := o.hash(s, []byte(pw))
+	if err != nil {
+		return err
+	}
+	err = atomicfile.Create(ctx, path, func(w io.Writer) error {
+		_, err := pwfile.Set(strings.NewReader(""), w, []pwfile.Update{{User: o.User, Hash: h}})
+		return err
+	}, o.fileOptions(s)...)
+	if err != nil {
+		return o.fileError(err, path)
+	}
+	fmt.Fprintf(s.Out, msgAdding+"\n", o.User)
+	return nil
+}
+
+func (o *Options) set(ctx context.Context, s Streams, pr *passwordReader, path string) error {
+	pw, err := o.password(ctx, pr, s.Out)
+	if err != nil {
+		return err
+	}
+	h, err := o.hash(s, []byte(pw))
+	if err != nil {
+		return err
+	}
+	var found []bool
+	err = atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
+		found, err = pwfile.Set(r, w, []pwfile.Update{{User: o.User, Hash: h}})
+		return err
+	}, o.fileOptions(s)...)
+	if err != nil {
+		return o.fileError(err, path)
+	}
+	if found[0] {
+		fmt.Fprintf(s.Out, msgUpdating+"\n", o.User)
+	} else {
+		fmt.Fprintf(s.Out, msgAdding+"\n", o.User)
+	}
+	return nil
+}
+
+func (o *Options) delete(ctx context.Context, s Streams, path string) error {
+	err := atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
+		return pwfile.Delete(r, w, o.User)
+	}, o.fileOptions(s)...)
+	if errors.Is(err, pwfile.ErrUserNotFound) {
+		return fail(ExitError, msgUserMissing, o.User)
+	}
+	return o.fileError(err, path)
+}
+
+func (o *Options) hashFile(ctx context.Context, s Streams, path string) error {
+	if o.Hash == pwhash.Argon2id {
+		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
+	}
+	p := o.params()
+	hash := func(pw []byte) (string, error) { return pwhash.Hash(pw, p) }
+	err := atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
+		_, err := pwfile.HashPlaintext(r, w, workers(p.Algorithm), hash, nil)
+		return err
+	}, o.fileOptions(s)...)
+	return o.fileError(err, path)
+}
+
+// workers is how many passwords to hash at once: one per core, and for
+// argon2id no more than fit in argon2Budget.
+func workers(a pwhash.Algorithm) int {
+	n := runtime.GOMAXPROCS(0)
+	if a == pwhash.Argon2id {
+		n = min(n, argon2Budget/pwhash.Argon2Memory)
+	}
+	return max(n, 1)
+}
+
+// argon2Budget bounds the memory of parallel argon2id hashing, in KiB.
+const argon2Budget = 512 * 1024
+
+func (o *Options) fileOptions(s Streams) []atomicfile.Option {
+	return []atomicfile.Option{
+		atomicfile.WithLockTimeout(o.LockTimeout),
+		atomicfile.WithWaitNotice(lockNoticeAfter, func() {
+			fmt.Fprintf(s.ErrOut, msgLockWait+"\n", o.File)
+		}),
+	}
+}
+
+// fileError turns what the file layer returned into the original's message.
+func (o *Options) fileError(err error, path string) error {
+	var (
+		own   *Error
+		parse *pwfile.ParseError
+		open  *atomicfile.OpenError
+		write *atomicfile.WriteError
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &own):
+		return own
+	case errors.Is(err, context.Canceled):
+		return errInterrupted
+	case errors.As(err, &parse):
+		return fail(ExitError, msgCorrupt, parse.Line)
+	case errors.Is(err, atomicfile.ErrLockTimeout):
+		return fail(ExitError, msgLockTimeout, o.LockTimeout, path)
+	case errors.As(err, &open) && o.mode == modeCreate:
+		return fail(ExitError, msgOpenCreate, open.Path, strerror(open.Err))
+	case errors.As(err, &open):
+		return fail(ExitError, msgOpen, open.Path, strerror(open.Err))
+	case errors.As(err, &write) && o.mode == modeCreate:
+		return fail(ExitError, msgOpenCreate, write.Path, strerror(write.Err))
+	case errors.As(err, &write):
+		return fail(ExitError, msgWrite, write.Path, strerror(write.Err))
+	}
+	return err
+}
+
+// strerror gives C's text for a system error ("No such file or directory"):
+// Go's texts are the same but for the capital letter.
+func strerror(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		err = errno
+	}
+	msg := err.Error()
+	if msg == "" {
+		return msg
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
+}

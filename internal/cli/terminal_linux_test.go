@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// withPty returns both ends of a new pseudo-terminal, closed at the end of
+// the test. Reading the controller gives what the terminal shows.
+func withPty(t *testing.T) (controller, terminal *os.File) {
+	t.Helper()
+	c, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here: %v", err)
+	}
+	if err := unix.IoctlSetPointerInt(int(c.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(c.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tty, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tty.Close(); c.Close() })
+	return c, tty
+}
+
+func echoOn(t *testing.T, tty *os.File) bool {
+	t.Helper()
+	tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tio.Lflag&unix.ECHO != 0
+}
+
+// lockedBuffer lets the test read what Main writes while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func runMain(args []string, in *os.File) (<-chan int, *lockedBuffer) {
+	out := &lockedBuffer{}
+	code := make(chan int, 1)
+	go func() { code <- Main(args, Streams{In: in, Out: out, ErrOut: out}) }()
+	return code, out
+}
+
+// waitPrompt waits until prompt is shown and echo is off: the moment a
+// person would type.
+func waitPrompt(t *testing.T, out *lockedBuffer, tty *os.File, prompt string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !strings.HasSuffix(out.String(), prompt) || echoOn(t, tty); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no prompt %q with echo off; output so far %q", prompt, out.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestTerminalPromptDoesNotEcho(t *testing.T) {
+	c, tty := withPty(t)
+	screen := make(chan string, 1)
+	go func() {
+		var b bytes.Buffer
+		buf := make([]byte, 256)
+		for {
+			n, err := c.Read(buf)
+			b.Write(buf[:n])
+			if err != nil {
+				screen <- b.String()
+				return
+			}
+		}
+	}()
+	pw := filepath.Join(t.TempDir(), "pw")
+	code, out := runMain([]string{"-c", pw, "alice"}, tty)
+	for _, prompt := range []string{msgPrompt, msgPromptAgain} {
+		waitPrompt(t, out, tty, prompt)
+		c.WriteString("s3cret-typed\n")
+	}
+	if got := <-code; got != ExitOK {
+		t.Fatalf("exit %d: %s", got, out)
+	}
+	if want := "Password: \nReenter password: \nAdding password for user alice\n"; out.String() != want {
+		t.Errorf("output %q, want %q", out, want)
+	}
+	tty.Close()
+	if s := <-screen; strings.Contains(s, "s3cret") {
+		t.Errorf("the terminal showed the password: %q", s)
+	}
+	if b, err := os.ReadFile(pw); err != nil || !bytes.HasPrefix(b, []byte("alice:$7$1000$")) {
+		t.Errorf("password file: %q, %v", b, err)
+	}
+}
+
+func TestTerminalInterruptRestoresEcho(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			_, tty := withPty(t)
+			pw := filepath.Join(t.TempDir(), "pw")
+			code, out := runMain([]string{"-c", pw, "alice"}, tty)
+			waitPrompt(t, out, tty, msgPrompt)
+			syscall.Kill(os.Getpid(), sig)
+			if got := <-code; got != ExitInterrupted {
+				t.Fatalf("exit %d, want %d: %s", got, ExitInterrupted, out)
+			}
+			if !echoOn(t, tty) {
+				t.Error("echo is still off after the interrupt")
+			}
+			if !strings.Contains(out.String(), msgInterrupted) {
+				t.Errorf("output %q lacks %q", out, msgInterrupted)
+			}
+			if _, err := os.Stat(pw); !os.IsNotExist(err) {
+				t.Errorf("the password file exists after an interrupt: %v", err)
+			}
+		})
+	}
+}
