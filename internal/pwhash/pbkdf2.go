@@ -1,7 +1,6 @@
 package pwhash
 
 import (
-	"crypto/pbkdf2"
 	"crypto/sha512"
 	"fmt"
 	"strconv"
@@ -45,5 +44,5 @@ func (d *Decoded) appendPBKDF2(dst []byte) []byte {
 }
 
 func derivePBKDF2(password, salt []byte, iter, keyLen int) ([]byte, error) {
-	return pbkdf2.Key(sha512.New, string(password), salt, iter, keyLen)
+	return pbkdf2Key(password, salt, iter, keyLen)
 }
