@@ -25,12 +25,16 @@ type pending struct {
 // already a hash ($6$, $7$, $argon2id$) rewritten as "user:" + hash(field).
 // The original re-hashes hashes too, which makes the file useless. Hashing
 // runs on workers goroutines while lines are written in their order; at most
-// a few lines per worker are in memory at once. It returns how many entries
+// a few dozen lines per worker are in memory at once. It returns how many entries
 // were hashed; progress, if not nil, is called after each one.
 func HashPlaintext(r io.Reader, w io.Writer, workers int, hash HashFunc, progress func()) (int, error) {
 	workers = max(workers, 1)
 	order := make(chan *pending, 16*workers)
-	jobs := make(chan *pending)
+	// Buffered so that a worker finishing a hash takes the next one at
+	// once: unbuffered, it waited for the scanner goroutine, which sat
+	// runnable behind the other worker, and 2 cores hashed only 1.24 times
+	// as fast as one (BenchmarkHashPlaintext; 1.85 times with the buffer).
+	jobs := make(chan *pending, 16*workers)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var scanErr error
