@@ -36,7 +36,13 @@ func Set(r io.Reader, w io.Writer, updates []Update) (found []bool, err error) {
 		l := s.Line()
 		terminated = l.Terminated()
 		i, ok := -1, false
-		if l.Kind == Entry {
+		switch {
+		case l.Kind != Entry:
+		case len(updates) == 1:
+			// One user, the usual edit: comparing is cheaper than hashing
+			// every name for the map (BenchmarkSet: about 15% of a rewrite).
+			i, ok = 0, string(l.User) == updates[0].User
+		default:
 			i, ok = index[string(l.User)]
 		}
 		if !ok {
