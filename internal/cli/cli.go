@@ -50,9 +50,7 @@ type Streams struct {
 // Main runs mosquitto_passwd with args (without the program name) and returns
 // its exit code. It is the only place that turns errors into messages.
 func Main(args []string, s Streams) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err := execute(ctx, args, s)
+	err := execute(args, s)
 	var e *Error
 	switch {
 	case err == nil:
@@ -69,11 +67,15 @@ func Main(args []string, s Streams) int {
 	}
 }
 
-func execute(ctx context.Context, args []string, s Streams) error {
+func execute(args []string, s Streams) error {
 	o, err := parse(args, s.Out)
 	if err != nil || o == nil {
 		return err
 	}
+	// Only now that there is work to interrupt: the usage text and argument
+	// errors come without it, and it is a tenth of a start-up (0.13 ms).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	return o.run(ctx, s)
 }
 
