@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mqpasswd/mqpasswd/internal/pwfile"
+	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+)
+
+// gnuTime reports a command's peak RSS (%M, KiB). A Go program cannot read that from its own
+// child: Go starts children with vfork, and Linux then counts the parent's peak in the child's
+// ru_maxrss.
+const gnuTime = "/usr/bin/time"
+
+// maxEditRSS is the bound on an edit of a 1,000,000-user file: the file streams through
+// fixed buffers, so memory must not grow with it.
+const maxEditRSS = 16 << 10 // KiB
+
+// TestEditMemoryIsFlat updates, adds and deletes a user in a 1,000,000-user file (142 MB) and
+// checks that each run's peak RSS stays under maxEditRSS. It is a memory bound, not a timing.
+// The command is this test binary registered as mosquitto_passwd, a little larger than the real
+// one, so the figure is an upper bound.
+func TestEditMemoryIsFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 142 MB file")
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("peak RSS is read with GNU time on Linux")
+	}
+	if _, err := os.Stat(gnuTime); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s is not installed (apt-get install time)", gnuTime)
+		}
+		t.Skipf("%s is not installed (apt-get install time)", gnuTime)
+	}
+	bin, err := exec.LookPath("mosquitto_passwd")
+	if err != nil || bin == realTool {
+		t.Fatalf("the registered mosquitto_passwd is not first in PATH: %q, %v", bin, err)
+	}
+	if bin, err = filepath.Abs(bin); err != nil {
+		t.Fatal(err)
+	}
+
+	const users = 1_000_000
+	user := func(i int) string { return fmt.Sprintf("user-%07d@devices.example", i) }
+	dir := t.TempDir()
+	file := filepath.Join(dir, "passwd")
+	writeUsers(t, file, users, user)
+	middle := user(users / 2)
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		user string // its entry after the run; "" for none
+	}{
+		{"update", []string{"-I", "1", "-b", file, middle, "new secret"}, middle},
+		{"add", []string{"-I", "1", "-b", file, "newuser", "new secret"}, "newuser"},
+		{"delete", []string{"-D", file, middle}, ""},
+	} {
+		rss := peakRSS(t, dir, bin, tc.args...)
+		t.Logf("%s: peak RSS %d KiB", tc.name, rss)
+		if rss > maxEditRSS {
+			t.Errorf("%s of a %d-user file: peak RSS %d KiB, want at most %d KiB", tc.name, users, rss, maxEditRSS)
+		}
+		if tc.user != "" {
+			checkPassword(t, file, tc.user, "new secret")
+		} else if _, err := lookup(file, middle); !errors.Is(err, pwfile.ErrUserNotFound) {
+			t.Errorf("%s: %s still in the file (%v)", tc.name, middle, err)
+		}
+	}
+}
+
+// writeUsers writes n users with one shared hash, as mosquitto_passwd 2.0 writes it.
+func writeUsers(t *testing.T, path string, n int, user func(int) string) {
+	t.Helper()
+	hash, err := pwhash.Hash([]byte("secret"), pwhash.Params{Algorithm: pwhash.PBKDF2, Iterations: 101})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	for i := range n {
+		w.WriteString(user(i) + ":" + hash + "\n")
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// peakRSS runs bin under GNU time and returns its peak RSS in KiB.
+func peakRSS(t *testing.T, dir, bin string, args ...string) int64 {
+	t.Helper()
+	out := filepath.Join(dir, "rss")
+	cmd := exec.Command(gnuTime, append([]string{"-f", "%M", "-o", out, bin}, args...)...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("mosquitto_passwd %s: %v\n%s", strings.Join(args, " "), err, msg)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kib, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		t.Fatalf("GNU time wrote %q: %v", b, err)
+	}
+	return kib
+}
+
+func lookup(path, user string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return pwfile.Lookup(f, user)
+}
+
+func checkPassword(t *testing.T, path, user, password string) {
+	t.Helper()
+	hash, err := lookup(path, user)
+	if err != nil {
+		t.Fatalf("%s: %v", user, err)
+	}
+	if ok, err := pwhash.Verify([]byte(password), hash); !ok || err != nil {
+		t.Errorf("%s: password does not verify (%v)", user, err)
+	}
+}
