@@ -4,7 +4,7 @@ BIN     := bin/mosquitto_passwd
 PREFIX  ?= /usr/local
 FUZZTIME ?= 10s
 
-.PHONY: all build test lint fuzz install clean help
+.PHONY: all build test lint fuzz install clean help bench-compare broker-cost
 
 all: lint test build
 
@@ -30,6 +30,12 @@ fuzz: ## run each fuzz target for FUZZTIME
 
 install: build ## install the binary into PREFIX/bin
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mosquitto_passwd
+
+bench-compare: build ## time ours against /usr/bin/mosquitto_passwd (BENCHFLAGS=-h for options)
+	$(GO) run ./internal/benchcompare -ours $(BIN) $(BENCHFLAGS)
+
+broker-cost: ## time per CONNECT of /usr/sbin/mosquitto at several PBKDF2 iteration counts
+	$(GO) run ./internal/benchcompare -broker-cost $(BENCHFLAGS)
 
 clean:
 	rm -rf bin dist
