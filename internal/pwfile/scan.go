@@ -29,6 +29,7 @@ const (
 	Entry   Kind = iota // username:hash (or username:plaintext before -U)
 	Comment             // starts with '#'
 	Blank               // white space only
+	Corrupt             // none of these; only from a Scanner told to KeepCorrupt
 )
 
 // Line is one line of a password file. Its byte slices point into the
@@ -39,6 +40,7 @@ type Line struct {
 	Kind Kind
 	User []byte // Entry only: the trimmed username
 	Hash []byte // Entry only: the trimmed second field
+	Err  error  // Corrupt only: what is wrong with the line
 }
 
 // Terminated reports whether the line ends in '\n'.
@@ -64,9 +66,10 @@ func (e *ParseError) Unwrap() error { return e.Err }
 
 // Scanner reads a password file line by line.
 type Scanner struct {
-	s    *bufio.Scanner
-	line Line
-	err  error
+	s           *bufio.Scanner
+	line        Line
+	err         error
+	keepCorrupt bool
 }
 
 // NewScanner returns a Scanner reading from r.
@@ -89,6 +92,12 @@ func scanRawLines(data []byte, atEOF bool) (int, []byte, error) {
 	return 0, nil, nil
 }
 
+// KeepCorrupt makes Scan return a line that cannot be parsed as a Line of
+// Kind Corrupt, with the reason in its Err, and go on, instead of stopping
+// there; only a line longer than MaxLineLen still stops it. A linter wants
+// every bad line, an edit none.
+func (s *Scanner) KeepCorrupt() { s.keepCorrupt = true }
+
 // Scan advances to the next line. It returns false at the end of the input
 // or at the first line that cannot be parsed; Err then tells which.
 func (s *Scanner) Scan() bool {
@@ -103,6 +112,10 @@ func (s *Scanner) Scan() bool {
 	}
 	s.line = Line{Num: s.line.Num + 1, Raw: s.s.Bytes()}
 	if err := parseLine(&s.line); err != nil {
+		if s.keepCorrupt {
+			s.line.Kind, s.line.Err = Corrupt, err
+			return true
+		}
 		s.err = &ParseError{Line: s.line.Num, Err: err}
 		return false
 	}
