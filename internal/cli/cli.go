@@ -80,24 +80,58 @@ func execute(args []string, s Streams) error {
 }
 
 // parse reads and checks a command line. It returns nil Options, and no
-// error, when it has printed the help text on out.
+// error, when it has printed the help text, the version or a completion
+// script on out.
 func parse(args []string, out io.Writer) (*Options, error) {
 	if len(args) == 0 {
 		return nil, errUsage
 	}
 	o := &Options{LockTimeout: atomicfile.DefaultLockTimeout}
 	ran := false
+	cmd := newCommand(o, out)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		// --version and --completion come first: no original command line
+		// has them, so this changes the meaning of none.
+		switch {
+		case o.Version:
+			return printVersion(out)
+		case o.Completion != "":
+			return printCompletion(cmd, o.Completion, out)
+		}
+		ran = true
+		return o.validate(args)
+	}
+	cmd.SetArgs(args)
+	if err := cmd.Execute(); err != nil || !ran {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Command returns the definition of the mosquitto_passwd command (its
+// flags, texts and completions), for generating its manual page; Main runs it.
+func Command() *cobra.Command {
+	return newCommand(&Options{LockTimeout: atomicfile.DefaultLockTimeout}, io.Discard)
+}
+
+func newCommand(o *Options, out io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:           "mosquitto_passwd",
+		Use:           "mosquitto_passwd [options] passwordfile [username [password]]",
+		Short:         "manage password files for Mosquitto",
+		Long:          manual,
+		Example:       examples,
 		Args:          cobra.ArbitraryArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		RunE: func(_ *cobra.Command, args []string) error {
-			ran = true
-			return o.validate(args)
-		},
+		// The synopsis is Use alone, without cobra's "[flags]".
+		DisableFlagsInUseLine: true,
+		// No "Auto generated" section with the day's date in the manual
+		// page: regenerating it must change nothing.
+		DisableAutoGenTag: true,
+		// --completion replaces cobra's "completion" command, which would
+		// take over a password file named "completion".
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
-	cmd.SetArgs(args)
 	cmd.SetOut(out)
 	cmd.SetErr(io.Discard)
 	// The original stops reading options at the first other argument, so
@@ -106,8 +140,6 @@ func parse(args []string, out io.Writer) (*Options, error) {
 	cmd.SetFlagErrorFunc(flagError)
 	cmd.SetHelpFunc(func(*cobra.Command, []string) { io.WriteString(out, usage) })
 	bindFlags(cmd.Flags(), o)
-	if err := cmd.Execute(); err != nil || !ran {
-		return nil, err
-	}
-	return o, nil
+	registerCompletions(cmd, o)
+	return cmd
 }

@@ -48,4 +48,5 @@ const (
 	msgArgon2Warning = "Warning: argon2id hashes are accepted only by Mosquitto 2.1 brokers built with argon2 support; 2.0 brokers and the official 2.1 images refuse them."
 	msgHashFailed    = "Error: Unable to hash password: %s."
 	msgInternal      = "Error: %s."
+	msgUnknownShell  = "Error: Unknown shell '%s' for --completion; use bash, zsh, fish or powershell."
 )

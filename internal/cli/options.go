@@ -30,6 +30,8 @@ type Options struct {
 	Delete      bool
 	HashFile    bool
 	LockTimeout time.Duration
+	Version     bool   // --version: print the version instead
+	Completion  string // --completion: print this shell's completion script instead
 
 	File     string
 	User     string
@@ -42,8 +44,13 @@ type Options struct {
 // as the original does, so that its message wins over later options' errors.
 type hashFlag struct{ a *pwhash.Algorithm }
 
-func (f hashFlag) String() string { return string(*f.a) }
-func (f hashFlag) Type() string   { return "name" }
+func (f hashFlag) String() string {
+	if *f.a == "" {
+		return string(pwhash.PBKDF2)
+	}
+	return string(*f.a)
+}
+func (f hashFlag) Type() string { return "name" }
 func (f hashFlag) Set(s string) error {
 	a, err := pwhash.ParseAlgorithm(s)
 	if err != nil {
@@ -57,8 +64,13 @@ func (f hashFlag) Set(s string) error {
 // and "abc" is 0.
 type iterationsFlag struct{ n *int }
 
-func (f iterationsFlag) String() string { return strconv.Itoa(*f.n) }
-func (f iterationsFlag) Type() string   { return "n" }
+func (f iterationsFlag) String() string {
+	if *f.n == 0 {
+		return strconv.Itoa(pwhash.DefaultIterations)
+	}
+	return strconv.Itoa(*f.n)
+}
+func (f iterationsFlag) Type() string { return "n" }
 func (f iterationsFlag) Set(s string) error {
 	n := atoi(s)
 	if n < 1 {
@@ -136,14 +148,17 @@ func atoi(s string) int {
 
 // bindFlags declares every option on fs, bound to o.
 func bindFlags(fs *pflag.FlagSet, o *Options) {
-	fs.VarP(hashFlag{&o.Hash}, "hash", "H", "")
-	fs.VarP(iterationsFlag{&o.Iterations}, "iterations", "I", "")
-	fs.BoolVarP(&o.Batch, "batch", "b", false, "")
-	fs.BoolVarP(&o.Create, "create", "c", false, "")
-	fs.BoolVarP(&o.Delete, "delete", "D", false, "")
-	fs.BoolVarP(&o.HashFile, "update-file", "U", false, "")
-	fs.Var(brokerFlag{&o.Broker}, "broker", "")
-	fs.Var(durationFlag{&o.LockTimeout}, "lock-timeout", "")
+	fs.VarP(hashFlag{&o.Hash}, "hash", "H", "the hash: sha512-pbkdf2 (every 2.0 and 2.1 broker), sha512 (what Mosquitto 1.6 and earlier wrote) or argon2id, also called argon2 (only 2.1 brokers built with argon2)")
+	fs.VarP(iterationsFlag{&o.Iterations}, "iterations", "I", "sha512-pbkdf2 iterations; each one costs the broker CPU time on every client connection")
+	fs.BoolVarP(&o.Batch, "batch", "b", false, "batch mode: the password is the third argument (other users can see it in ps)")
+	fs.BoolVarP(&o.Create, "create", "c", false, "create the password file, replacing an existing one; with the file name -, print the line on stdout")
+	fs.BoolVarP(&o.Delete, "delete", "D", false, "delete the user (every entry of it)")
+	fs.BoolVarP(&o.HashFile, "update-file", "U", false, "hash every user:plaintext entry of the file; entries that already hold a hash are left alone")
+	fs.Var(brokerFlag{&o.Broker}, "broker", "the broker generation the file is for: 2.0 (12-byte salts, which every broker accepts) or 2.1 (64-byte salts, which 2.0 brokers refuse)")
+	fs.Var(durationFlag{&o.LockTimeout}, "lock-timeout", "how long to wait while another mosquitto_passwd is changing the same file")
+	fs.BoolP("help", "h", false, "print the usage text and exit")
+	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
+	fs.Var(shellFlag{&o.Completion}, "completion", "print the completion script for the shell (bash, zsh, fish or powershell) and exit")
 }
 
 // flagError turns pflag's errors into the original's messages.

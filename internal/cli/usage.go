@@ -25,6 +25,8 @@ Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile usernam
  --lock-timeout duration : how long to wait while another mosquitto_passwd is
       changing the same file (default 30s).
  --help : print this text and exit.
+ --version : print the version and exit.
+ --completion bash|zsh|fish|powershell : print the shell's completion script and exit.
 
 Options end at the first argument that is not an option.
 Lines starting with # and blank lines in the password file are kept.

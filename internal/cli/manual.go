@@ -1,0 +1,30 @@
+package cli
+
+import _ "embed" // the manual's text
+
+// manual is the long description of the command: the DESCRIPTION of the
+// manual page mosquitto_passwd(1) and the sections after it, in the Markdown
+// that cobra's doc generator turns into roff. The OPTIONS section comes from
+// the flags' usage strings, EXAMPLE from examples.
+//
+//go:embed manual.md
+var manual string
+
+// examples are the manual page's EXAMPLE section, one command line each.
+const examples = `  # a new file with a first user; the password is asked for twice, without echo
+  mosquitto_passwd -c /etc/mosquitto/passwd alice
+  # add or change users, interactively, in batch mode, or from a pipe
+  mosquitto_passwd /etc/mosquitto/passwd bob
+  mosquitto_passwd -b /etc/mosquitto/passwd carol 's3cret'
+  printf '%s\n%s\n' "$PW" "$PW" | mosquitto_passwd /etc/mosquitto/passwd dave
+  # delete a user; hash a file of user:plaintext lines in place
+  mosquitto_passwd -D /etc/mosquitto/passwd bob
+  mosquitto_passwd -U /etc/mosquitto/passwd
+  # print a line instead of writing a file
+  mosquitto_passwd -c -b - alice secret
+  # a file for Mosquitto 2.1 brokers only: 64-byte salts
+  mosquitto_passwd --broker 2.1 -b /etc/mosquitto/passwd erin secret
+  # make a running broker reload the file
+  kill -HUP $(pidof mosquitto)
+  # shell completion for bash
+  source <(mosquitto_passwd --completion bash)`
