@@ -1,0 +1,257 @@
+package pwcheck
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+
+	"github.com/mqpasswd/mqpasswd/internal/pwfile"
+	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+)
+
+// Severity is how bad a finding is: errors make a broker drop entries or
+// refuse the file (or make mosquitto_passwd refuse to edit it); warnings
+// are risks that work today.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Finding codes, stable for scripts that read --check --json.
+const (
+	CodeCorrupt     = "corrupt"           // not an entry, a comment or a blank line
+	CodeTooLong     = "line-too-long"     // a line over pwfile.MaxLineLen; checking stops there
+	CodeDuplicate   = "duplicate-user"    // a user with more than one entry
+	CodePlaintext   = "plaintext"         // an entry whose password is not hashed
+	CodeBadHash     = "invalid-hash"      // a hash that does not decode
+	CodeCostly      = "costly-hash"       // parameters over our cost caps
+	CodeRejected    = "rejected-hash"     // decodes, but the target broker drops it
+	CodeArgon2      = "argon2id"          // argon2id: only 2.1 brokers built with argon2
+	CodeSalt64      = "salt-for-2.1"      // a 64-byte salt, which 2.0 brokers drop
+	CodeSHA512      = "weak-sha512"       // $6$: one SHA-512 round
+	CodeIterations  = "weak-iterations"   // $7$ with fewer than MinIterations
+	CodeCRLF        = "crlf"              // CRLF line endings
+	CodeNoNewline   = "no-final-newline"  // the last line has no '\n'
+	CodeWorldAccess = "world-permissions" // any permission for others
+	CodeOwner       = "owner"             // owned by another user than the broker's
+	CodeGroup       = "group"             // group other than the broker's
+	CodeSymlink     = "symlink"           // 2.1 brokers refuse a symlinked file
+)
+
+// MinIterations is the fewest PBKDF2 iterations we do not warn about: the
+// default of Mosquitto 2.1 and of this tool. 2.0's tool wrote 101.
+const MinIterations = pwhash.DefaultIterations
+
+// Finding is one problem. Line is 0 for the file as a whole; User is set
+// when the finding is about an entry.
+type Finding struct {
+	Line     int      `json:"line,omitempty"`
+	Severity Severity `json:"severity"`
+	Code     string   `json:"code"`
+	User     string   `json:"user,omitempty"`
+	Message  string   `json:"message"`
+}
+
+// Report is the result of checking a file for a broker generation.
+type Report struct {
+	Broker   string    `json:"broker"` // "2.0" or "2.1"
+	Users    int       `json:"users"`  // distinct users with an entry
+	Errors   int       `json:"errors"`
+	Warnings int       `json:"warnings"`
+	Findings []Finding `json:"findings"`
+}
+
+func (r *Report) add(f Finding) {
+	r.Findings = append(r.Findings, f)
+	if f.Severity == SeverityError {
+		r.Errors++
+	} else {
+		r.Warnings++
+	}
+}
+
+// BrokerName is "2.0" or "2.1".
+func BrokerName(b pwhash.Broker) string {
+	if b == pwhash.Broker21 {
+		return "2.1"
+	}
+	return "2.0"
+}
+
+// Check lints the password file read from r for brokers of generation b
+// and returns the findings in line order. It reads the whole stream in
+// constant memory, apart from one map entry per user, and never runs a key
+// derivation. Its error is r's, or nil.
+func Check(r io.Reader, b pwhash.Broker) (*Report, error) {
+	rep := &Report{Broker: BrokerName(b), Findings: []Finding{}}
+	s := pwfile.NewScanner(r)
+	s.KeepCorrupt()
+	first := map[string]int{}
+	var crlf, crlfFirst int
+	var lastNum int
+	var lastTerminated bool
+	for s.Scan() {
+		l := s.Line()
+		lastNum, lastTerminated = l.Num, l.Terminated()
+		if len(l.Raw) >= 2 && string(l.Raw[len(l.Raw)-2:]) == "\r\n" {
+			if crlf++; crlf == 1 {
+				crlfFirst = l.Num
+			}
+		}
+		switch l.Kind {
+		case pwfile.Corrupt:
+			rep.add(corrupt(l, b))
+		case pwfile.Entry:
+			user := string(l.User)
+			if at, dup := first[user]; dup {
+				rep.add(duplicate(l.Num, user, at, b))
+			} else {
+				first[user] = l.Num
+			}
+			for _, f := range checkHash(string(l.Hash), b) {
+				f.Line, f.User = l.Num, user
+				rep.add(f)
+			}
+		}
+	}
+	if err := s.Err(); err != nil {
+		var pe *pwfile.ParseError
+		if !errors.As(err, &pe) {
+			return nil, err
+		}
+		rep.add(Finding{Line: pe.Line, Severity: SeverityError, Code: CodeTooLong,
+			Message: fmt.Sprintf("line longer than %d bytes: the file is damaged; nothing after it was checked", pwfile.MaxLineLen)})
+	}
+	if crlf > 0 {
+		rep.add(Finding{Line: crlfFirst, Severity: SeverityWarning, Code: CodeCRLF,
+			Message: fmt.Sprintf("CRLF line ending (%d lines in all): brokers read it, but the lines mosquitto_passwd writes end in LF only, so the file will mix both; convert it with dos2unix", crlf)})
+	}
+	if lastNum > 0 && !lastTerminated {
+		rep.add(Finding{Line: lastNum, Severity: SeverityWarning, Code: CodeNoNewline,
+			Message: "no newline at the end of the file: the original mosquitto_passwd glues the next user it adds onto this line, corrupting both"})
+	}
+	rep.Users = len(first)
+	// The CRLF finding names its first line, which came before others.
+	slices.SortStableFunc(rep.Findings, func(a, b Finding) int { return a.Line - b.Line })
+	return rep, nil
+}
+
+// AddFile adds findings about the file itself (see CheckFile) in front of
+// the report's others.
+func (r *Report) AddFile(findings []Finding) {
+	old := r.Findings
+	r.Findings = make([]Finding, 0, len(findings)+len(old))
+	r.Errors, r.Warnings = 0, 0
+	for _, f := range append(findings, old...) {
+		r.add(f)
+	}
+}
+
+// CheckFile lints the file at path itself, not its content: a symbolic link
+// (2.1 brokers open the password file with O_NOFOLLOW and refuse a link),
+// any permission for others, and, where files have owners, an owner or
+// group other than uid and gid, those of the user the broker runs as; -1
+// stands for the user running the check, since the broker compares with
+// its own. The broker suggests chmod 0700, which makes the file
+// executable; we suggest 600.
+func CheckFile(path string, b pwhash.Broker, uid, gid int) ([]Finding, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []Finding
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		f := Finding{Severity: SeverityWarning, Code: CodeSymlink,
+			Message: fmt.Sprintf("%s is a symbolic link: 2.1 brokers refuse to open it unless MOSQUITTO_UNSAFE_ALLOW_SYMLINKS=1 is set (2.1.1 and later); point password_file at the file itself", path)}
+		if b == pwhash.Broker21 {
+			f.Severity = SeverityError
+		}
+		out = append(out, f)
+		if fi, err = os.Stat(path); err != nil {
+			return nil, err
+		}
+	}
+	return append(out, checkOwnership(path, fi, uid, gid)...), nil
+}
+
+func corrupt(l pwfile.Line, b pwhash.Broker) Finding {
+	f := Finding{Line: l.Num, Severity: SeverityError, Code: CodeCorrupt}
+	// The broker skips a line without ':' silently; one with an empty
+	// username or hash makes 2.1 refuse the file (broker-acceptance.md).
+	broker := "brokers skip it"
+	if hasColon(l.Raw) {
+		broker = "2.0 brokers skip it, 2.1 brokers refuse the whole file"
+	}
+	f.Message = fmt.Sprintf("corrupt line, not username:hash, a comment or a blank line: %s, and mosquitto_passwd refuses to edit the file; fix or delete the line", broker)
+	return f
+}
+
+func hasColon(b []byte) bool {
+	for _, c := range b {
+		if c == ':' {
+			return true
+		}
+	}
+	return false
+}
+
+func duplicate(line int, user string, first int, b pwhash.Broker) Finding {
+	f := Finding{Line: line, Severity: SeverityWarning, Code: CodeDuplicate, User: user,
+		Message: fmt.Sprintf("user %s already has an entry at line %d: 2.0 brokers use the last one, and 2.1 brokers refuse the whole file (and quit on a reload); delete one with mosquitto_passwd -D and add the user again", user, first)}
+	if b == pwhash.Broker21 {
+		f.Severity = SeverityError
+	}
+	return f
+}
+
+// checkHash lints one entry's hash field.
+func checkHash(hash string, b pwhash.Broker) []Finding {
+	if !pwhash.LooksHashed(hash) {
+		return []Finding{{Severity: SeverityError, Code: CodePlaintext,
+			Message: "the password is not hashed (or its hash is of a kind no broker reads): brokers reject the entry, 2.1 brokers the whole file; hash it with mosquitto_passwd -U, or set the password again"}}
+	}
+	d, err := pwhash.Decode(hash)
+	if err != nil {
+		var de *pwhash.DecodeError
+		reason := err.Error()
+		if errors.As(err, &de) && de.Reason != "" {
+			reason = de.Reason
+		}
+		if errors.Is(err, pwhash.ErrTooCostly) {
+			return []Finding{{Severity: SeverityWarning, Code: CodeCostly,
+				Message: fmt.Sprintf("hash parameters beyond mosquitto_passwd's cost limits (%s): the broker spends that work on every connection of this user", reason)}}
+		}
+		return []Finding{{Severity: SeverityError, Code: CodeBadHash,
+			Message: fmt.Sprintf("the hash cannot be decoded (%s): brokers reject the entry, 2.1 brokers the whole file; set the password again", reason)}}
+	}
+	var out []Finding
+	a := d.Accepted()
+	switch {
+	case b == pwhash.Broker20 && !a.Broker20 && d.Algorithm == pwhash.Argon2id:
+		out = append(out, Finding{Severity: SeverityError, Code: CodeArgon2,
+			Message: "argon2id hash: 2.0 brokers drop the entry; set the password again without -H argon2id"})
+	case b == pwhash.Broker21 && !a.Broker21 && a.Broker21Argon2:
+		out = append(out, Finding{Severity: SeverityWarning, Code: CodeArgon2,
+			Message: "argon2id hash: only 2.1 brokers built with argon2 read it; 2.1 as released, and so the official Docker images, refuse the whole file"})
+	case b == pwhash.Broker20 && !a.Broker20 && a.Broker21:
+		out = append(out, Finding{Severity: SeverityError, Code: CodeSalt64,
+			Message: fmt.Sprintf("%d-byte salt, as 2.1's tool writes: 2.0 brokers drop the entry; set the password again with this mosquitto_passwd (12-byte salts), or check with --broker 2.1 if only 2.1 brokers read the file", len(d.Salt))})
+	case !a.Broker21Argon2:
+		out = append(out, Finding{Severity: SeverityError, Code: CodeRejected,
+			Message: fmt.Sprintf("%d-byte salt and %d-byte hash: no broker loads the entry (they need a 12- or 64-byte salt and a 64-byte hash); set the password again", len(d.Salt), len(d.Key))})
+	}
+	switch {
+	case d.Algorithm == pwhash.SHA512:
+		out = append(out, Finding{Severity: SeverityWarning, Code: CodeSHA512,
+			Message: "sha512 hash ($6$, one round of SHA-512, from Mosquitto 1.6 and earlier): quick to crack if the file leaks; set the password again to get sha512-pbkdf2"})
+	case d.Algorithm == pwhash.PBKDF2 && d.Iterations < MinIterations:
+		out = append(out, Finding{Severity: SeverityWarning, Code: CodeIterations,
+			Message: fmt.Sprintf("only %d sha512-pbkdf2 iterations (Mosquitto 2.0's tool wrote 101): quicker to crack if the file leaks; set the password again to get %d", d.Iterations, MinIterations)})
+	}
+	return out
+}

@@ -1,0 +1,58 @@
+//go:build unix
+
+package pwcheck
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"strconv"
+	"syscall"
+)
+
+// checkOwnership reports what Mosquitto 2.1 brokers warn about when they
+// open the password file (broker-acceptance.md): any permission bit for
+// others, and an owner or group other than the broker process's.
+func checkOwnership(path string, fi fs.FileInfo, uid, gid int) []Finding {
+	var out []Finding
+	if perm := fi.Mode().Perm(); perm&0o007 != 0 {
+		out = append(out, Finding{Severity: SeverityWarning, Code: CodeWorldAccess,
+			Message: fmt.Sprintf("mode %04o lets every user of the machine read the hashes (2.1 brokers warn, and say future versions will refuse the file): chmod 600 %s", perm, path)})
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return out
+	}
+	if uid < 0 {
+		uid = os.Geteuid()
+	}
+	if gid < 0 {
+		gid = os.Getegid()
+	}
+	if int(st.Uid) != uid {
+		out = append(out, Finding{Severity: SeverityWarning, Code: CodeOwner,
+			Message: fmt.Sprintf("owned by user %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chown %d %s, or name the broker's user with --owner if it is not %s", userName(int(st.Uid)), userName(uid), uid, path, userName(uid))})
+	}
+	if int(st.Gid) != gid {
+		out = append(out, Finding{Severity: SeverityWarning, Code: CodeGroup,
+			Message: fmt.Sprintf("group %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chgrp %d %s, or name the broker's group with --owner USER:GROUP if it is not %s", groupName(int(st.Gid)), groupName(gid), gid, path, groupName(gid))})
+	}
+	return out
+}
+
+// userName is "name (uid)", or the number alone for a user the system does
+// not know, such as a container's.
+func userName(uid int) string {
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
+		return fmt.Sprintf("%s (%d)", u.Username, uid)
+	}
+	return strconv.Itoa(uid)
+}
+
+func groupName(gid int) string {
+	if g, err := user.LookupGroupId(strconv.Itoa(gid)); err == nil {
+		return fmt.Sprintf("%s (%d)", g.Name, gid)
+	}
+	return strconv.Itoa(gid)
+}
