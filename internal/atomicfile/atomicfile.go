@@ -1,0 +1,457 @@
+// Package atomicfile replaces a file so that, whatever happens (a crash, a full disk, a signal, a
+// second run at the same time), the file is afterwards either the old one or the new one, complete,
+// with its mode, owner and group, and no concurrent update is lost.
+//
+// # Replacement
+//
+// The new content goes to a temporary file created O_EXCL, mode 0600, in the target's own directory
+// (never $TMPDIR: a rename only stays atomic within one file system). It is written through a
+// buffer, given the target's owner, group and mode, fsynced, closed, renamed over the target, and
+// then the directory is fsynced so the rename itself survives a power cut. Owner and mode are set
+// before the fsync so that it covers them too. Until the rename, any error or cancellation removes
+// the temporary file and leaves the target byte for byte as it was. Symbolic links are resolved
+// first: the real file is replaced and the link stays a link. A replaced file that is a hard link
+// loses that link (a rename makes a new inode); POSIX ACLs and other extended attributes are not
+// copied. A replacement needs write permission on the directory, not only on the file as the
+// original tool's in-place write did; without it the edit fails with EACCES. Changing ownership
+// needs the right to do so: when chown fails (EPERM for a non-root user editing another user's
+// file) the edit fails and the file is untouched, rather than silently handing the file over to
+// the editing user. Cancelling the context is honoured until the rename (or the in-place rewrite
+// below) begins; from then on the replacement is completed.
+//
+// # Temporary files
+//
+// A temporary file is named ".<base>.mqpasswd-<16 hex digits>" beside the target, so it is hidden,
+// never matches a glob for the target itself, and is recognisable. A process killed with SIGKILL
+// cannot remove its own: every run, once it holds the lock, removes the temporaries of its target
+// that match this exact shape. That is safe because every writer of the target holds the lock, so
+// none of them is still in use. A temporary file is never more readable than the file it replaces:
+// it is 0600 until it is given the target's mode just before the rename.
+//
+// # Locking
+//
+// Runs on one file are serialised with flock(2) (LockFileEx on Windows). Locking the target itself
+// is not enough on its own: the rename gives the path a new inode, so a process that waited on the
+// old one would wake up holding a lock nobody else looks at. After taking the lock a run therefore
+// checks that the path still names the inode it locked, and starts again if not. A file that does
+// not exist yet (Create) is locked through its directory, then re-checked to still be missing. No
+// lock file is made on Unix, so nothing is left beside the file. On Windows an open file cannot be
+// renamed over, so the lock lives in a ".<base>.mqpasswd-lock" file that is removed on release.
+// Waiting polls, calls the WithWaitNotice callback once, and gives up after the WithLockTimeout
+// duration with an error wrapping ErrLockTimeout.
+//
+// # Bind-mounted files
+//
+// A single file bind-mounted into a container (docker run -v ./passwd:/mosquitto/config/passwd)
+// cannot be renamed over: rename fails with EBUSY (or EXDEV). Then, and only then, the file is
+// rewritten in place: the finished temporary file is first renamed to ".<base>.mqpasswd-rewrite"
+// and the directory fsynced, so the complete new content is durable beside the target; then it is
+// copied over the target, the target is truncated to length and fsynced, and the rewrite file is
+// removed. If the process dies during the copy the target may be torn, but the next run, under the
+// lock and before it reads anything, copies the rewrite file in again and so finishes the update.
+// What this mode cannot promise: readers (the broker reloading) may see a partly written file
+// during the copy, and after a crash until the next run; and a tool that does not take our lock
+// and writes the file in between would have its change overwritten by that recovery.
+//
+// # Platforms and libraries
+//
+// Linux, macOS, the BSDs and Windows. Windows cannot fsync a directory; the rename there asks
+// MoveFileEx to write through instead, and owners are not kept (a new file inherits the
+// directory's ACLs, as the old one did). AIX and Solaris are refused, see lock_fcntl.go.
+//
+// github.com/gofrs/flock takes the locks: one tested API over flock(2) and Windows' LockFileEx
+// that reopens the path on every try. The polling around it, the notice and the timeout are ours.
+// github.com/google/renameio/v2, the model for the temp-fsync-rename core, is not used: its
+// temporary names (".<base><digits>") are not distinctive enough to delete stale ones safely, its
+// rename cannot be intercepted to fall back to an in-place rewrite (or to test that), it does not
+// fsync the directory, keep the owner or follow symlinks, and it offers nothing on Windows.
+package atomicfile
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// DefaultLockTimeout is how long a run waits for another one to finish with the same file. An edit,
+// even of a million-user file on an SD card, holds the lock for a few seconds at most, so a lock
+// held for longer belongs to a stuck process (stopped with Ctrl-Z, hung on a dead NFS server); 30s
+// outlasts any real edit and still lets a script fail instead of hanging forever.
+const DefaultLockTimeout = 30 * time.Second
+
+// ErrLockTimeout is wrapped by the error Edit and Create return when another process held the lock
+// on the file for longer than the lock timeout.
+var ErrLockTimeout = errors.New("timed out waiting for the lock")
+
+// errNotRegular refuses to replace a device, FIFO or socket by a regular file.
+var errNotRegular = errors.New("not a regular file")
+
+// OpenError reports that the existing file could not be opened or read; the file is untouched.
+type OpenError struct {
+	// Path is the absolute real path when the file exists, else the path as given.
+	Path string
+	// Err is the underlying cause, a syscall.Errno when the system gave one, so that a caller can
+	// print C's strerror text for it.
+	Err error
+}
+
+func (e *OpenError) Error() string { return "cannot open " + e.Path + ": " + e.Err.Error() }
+func (e *OpenError) Unwrap() error { return e.Err }
+
+// WriteError reports that the new file could not be written (ENOSPC, EROFS, EACCES on the
+// directory, EIO, ...); the file is untouched, except after a failed in-place rewrite of a
+// bind-mounted file, which the next run finishes, and after a failed directory fsync, where the
+// new content is in place but might not survive a crash.
+type WriteError struct {
+	// Path is the absolute real path when the file exists, else the path as given.
+	Path string
+	// Err is the underlying cause, a syscall.Errno when the system gave one.
+	Err error
+}
+
+func (e *WriteError) Error() string { return "cannot write " + e.Path + ": " + e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// Option changes how Edit and Create work.
+type Option func(*config)
+
+type config struct {
+	lockTimeout time.Duration
+	noticeAfter time.Duration
+	notice      func()
+	uid, gid    int
+	newMode     fs.FileMode
+
+	// The operations that make a replacement atomic and durable, replaceable so that tests can
+	// watch their order and make them fail like a bind mount or a failing disk does.
+	rename  func(oldpath, newpath string) error
+	sync    func(f *os.File) error
+	syncDir func(dir string) error
+	// fault, when set by a test, is consulted at the named steps and fails them with its error.
+	fault func(step string) error
+}
+
+func newConfig(opts []Option) *config {
+	c := &config{
+		lockTimeout: DefaultLockTimeout,
+		uid:         -1,
+		gid:         -1,
+		newMode:     0o600,
+		rename:      renameFile,
+		sync:        (*os.File).Sync,
+		syncDir:     syncDir,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+func (c *config) step(name string) error {
+	if c.fault == nil {
+		return nil
+	}
+	return c.fault(name)
+}
+
+// WithLockTimeout sets how long to wait for another process to release the file; the default is
+// DefaultLockTimeout.
+func WithLockTimeout(d time.Duration) Option {
+	return func(c *config) { c.lockTimeout = d }
+}
+
+// WithWaitNotice makes a run that has not got the lock after the given time call fn, once, from the
+// calling goroutine, so that the user learns why nothing happens.
+func WithWaitNotice(after time.Duration, fn func()) Option {
+	return func(c *config) { c.noticeAfter, c.notice = after, fn }
+}
+
+// WithOwner gives the written file this owner and group; -1 keeps the one it would otherwise get
+// (the replaced file's, or the running user's for a new file).
+func WithOwner(uid, gid int) Option {
+	return func(c *config) { c.uid, c.gid = uid, gid }
+}
+
+// WithNewFileMode sets the mode of a file that does not exist yet, whatever the umask; the default
+// is 0600. A replaced file always keeps its own mode.
+func WithNewFileMode(m fs.FileMode) Option {
+	return func(c *config) { c.newMode = m & modeBits }
+}
+
+// modeBits are the parts of a mode that chmod sets and a replaced file keeps.
+const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
+
+// Resolve mirrors the original tool's realpath step: it returns the absolute real path of an
+// existing file (symlinks followed), the name as given when it does not exist (including a dangling
+// symlink's own name), and an error for anything else, such as ENOTDIR for "file/x" where file is a
+// regular file.
+func Resolve(path string) (string, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return path, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(real)
+}
+
+// Check opens the existing file read-write and closes it, as the original tool does before it
+// prompts for a password, so that a caller can fail early. Its error is an *OpenError.
+func Check(path string) error {
+	real, err := Resolve(path)
+	if err != nil {
+		return &OpenError{Path: path, Err: cause(err)}
+	}
+	f, err := os.OpenFile(real, os.O_RDWR, 0)
+	if err != nil {
+		return &OpenError{Path: real, Err: cause(err)}
+	}
+	return f.Close()
+}
+
+// Edit locks the file at path, calls fn with a reader of its current content and a writer for the
+// new content, and, when fn returns nil, replaces the file atomically and durably, keeping its
+// mode, owner and group, and keeping a symlink a link. Both streams are buffered, so a file of any
+// size streams through in constant memory; they fail with ctx.Err() once ctx is done.
+//
+// When fn returns an error nothing is written and that error is returned, unless it hides a
+// failure of the reader or writer given to fn, which is returned instead. A file that cannot be
+// opened or read gives an *OpenError, a new file that cannot be written a *WriteError; a lock not
+// had within the lock timeout an error wrapping ErrLockTimeout that names the file; ctx done before
+// the rename an error wrapping ctx.Err(). In every one of these cases the temporary file is removed
+// and the file is untouched. Edit is safe to call from several goroutines and processes at once:
+// the calls are serialised.
+func Edit(ctx context.Context, path string, fn func(r io.Reader, w io.Writer) error, opts ...Option) error {
+	return replace(ctx, path, true, fn, newConfig(opts))
+}
+
+// Create writes a new file at path with what fn writes, mode 0600 unless WithNewFileMode says
+// otherwise, or atomically replaces an existing one, keeping its mode, owner and group, under the
+// same lock as Edit. A dangling symlink at path is followed, as fopen does, so the link stays a
+// link. Errors are as for Edit; an existing directory at path is a *WriteError with syscall.EISDIR.
+func Create(ctx context.Context, path string, fn func(w io.Writer) error, opts ...Option) error {
+	return replace(ctx, path, false, func(_ io.Reader, w io.Writer) error { return fn(w) }, newConfig(opts))
+}
+
+// target is the file being replaced, as found under the lock.
+type target struct {
+	path   string // the real path of an existing file, or the name to create
+	shown  string // the name errors carry: the real path when the file exists, else as given
+	exists bool
+	edit   bool // opening failures are *OpenError (Edit) rather than *WriteError (Create)
+	cfg    *config
+}
+
+// syncDir makes the renames and removals in the target's directory durable.
+func (t *target) syncDir() error { return t.cfg.syncDir(filepath.Dir(t.path)) }
+
+func (t *target) openErr(err error) error {
+	if t.edit {
+		return &OpenError{Path: t.shown, Err: cause(err)}
+	}
+	return t.writeErr(err)
+}
+
+func (t *target) writeErr(err error) error {
+	return &WriteError{Path: t.shown, Err: cause(err)}
+}
+
+// cause digs the errno out of an *fs.PathError and friends, so that callers can print strerror.
+func cause(err error) error {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno
+	}
+	return err
+}
+
+// locate finds what path names now: the real file, or, when it does not exist and may be created,
+// the name to create.
+func locate(path string, edit bool) (*target, error) {
+	t := &target{shown: path, edit: edit}
+	real, err := Resolve(path)
+	if err != nil {
+		return nil, t.openErr(err)
+	}
+	fi, err := os.Stat(real)
+	switch {
+	case err == nil:
+		t.path, t.shown, t.exists = real, real, true
+		if fi.IsDir() {
+			return nil, t.openErr(syscall.EISDIR)
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, t.openErr(errNotRegular)
+		}
+		return t, nil
+	case errors.Is(err, fs.ErrNotExist) && !edit:
+		if t.path, err = followDangling(path); err != nil {
+			return nil, t.openErr(err)
+		}
+		return t, nil
+	default:
+		return nil, t.openErr(err)
+	}
+}
+
+// followDangling returns the name a create through path makes: path itself, or, when path is a
+// symlink to a file that does not exist yet, the file at the end of the links (fopen's O_CREAT
+// follows them too, and the original tool relies on fopen).
+func followDangling(path string) (string, error) {
+	for range 40 { // Linux's MAXSYMLINKS
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		link, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(path), link)
+		}
+		path = link
+	}
+	return "", &fs.PathError{Op: "open", Path: path, Err: syscall.ELOOP}
+}
+
+func replace(ctx context.Context, path string, edit bool, fn func(io.Reader, io.Writer) error, cfg *config) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t, unlock, err := lock(ctx, path, edit, cfg)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := t.finishRewrite(); err != nil {
+		return err
+	}
+	removeStaleTemps(t.path)
+
+	old, in, err := t.open()
+	if err != nil {
+		return err
+	}
+	if in != nil {
+		defer in.Close()
+	}
+	tmp, err := createTemp(t.path)
+	if err != nil {
+		return t.writeErr(err)
+	}
+	defer tmp.cleanup()
+
+	w := newWriter(ctx, tmp.f, t)
+	var r *reader
+	if in != nil {
+		r = newReader(ctx, in, t)
+	}
+	if err := fn(r.orNil(), w); err != nil {
+		return ioFailure(err, r.failure(), w.err)
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	if in != nil {
+		in.Close() // Windows cannot rename over a file that is open
+	}
+	if err := t.seal(tmp, old); err != nil {
+		return err
+	}
+	// The last moment a cancellation can still leave the old file in place.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return t.install(tmp)
+}
+
+// open returns the existing target's metadata and, for Edit, the file to read its content from.
+func (t *target) open() (old fs.FileInfo, in *os.File, err error) {
+	switch {
+	case !t.exists:
+		return nil, nil, nil
+	case !t.edit:
+		if old, err = os.Stat(t.path); err != nil {
+			return nil, nil, t.openErr(err)
+		}
+		return old, nil, nil
+	}
+	if in, err = os.Open(t.path); err != nil {
+		return nil, nil, t.openErr(err)
+	}
+	if old, err = in.Stat(); err != nil {
+		in.Close()
+		return nil, nil, t.openErr(err)
+	}
+	return old, in, nil
+}
+
+// seal gives the written temporary file the owner, group and mode of the file it replaces (old,
+// nil for a new file), or those the options ask for, and makes it durable. Owner and mode come
+// before the fsync so that it covers them.
+func (t *target) seal(tmp *tempFile, old fs.FileInfo) error {
+	mode, uid, gid := t.cfg.newMode, -1, -1
+	if old != nil {
+		mode = old.Mode() & modeBits
+		uid, gid = fileOwner(old)
+	}
+	if t.cfg.uid >= 0 {
+		uid = t.cfg.uid
+	}
+	if t.cfg.gid >= 0 {
+		gid = t.cfg.gid
+	}
+	// chown before chmod: chown clears the set-user-ID and set-group-ID bits.
+	if err := chownIfDiffers(tmp.f, uid, gid); err != nil {
+		return t.writeErr(err)
+	}
+	if err := tmp.f.Chmod(mode); err != nil {
+		return t.writeErr(err)
+	}
+	// Even on ext4 with data=ordered, a rename without this fsync can leave a zero-length file
+	// after a crash (Theodore Ts'o, quoted in renameio).
+	if err := t.cfg.sync(tmp.f); err != nil {
+		return t.writeErr(err)
+	}
+	if err := tmp.close(); err != nil {
+		return t.writeErr(err)
+	}
+	return nil
+}
+
+// install renames the sealed temporary file over the target and makes the rename durable, or
+// rewrites the target in place when it cannot be renamed over.
+func (t *target) install(tmp *tempFile) error {
+	err := t.cfg.rename(tmp.name, t.path)
+	switch {
+	case err == nil:
+		tmp.done = true
+		if err := t.syncDir(); err != nil {
+			return t.writeErr(err)
+		}
+		return nil
+	case t.exists && renameImpossible(err):
+		tmp.done = true
+		return t.rewriteInPlace(tmp.name)
+	default:
+		return t.writeErr(err)
+	}
+}
+
+// ioFailure picks what Edit returns when fn fails: fn's own error, unless fn failed because the
+// reader or writer did and its error does not say so (wrapped with %v, or replaced).
+func ioFailure(fnErr error, ioErrs ...error) error {
+	for _, e := range ioErrs {
+		if e != nil && !errors.Is(fnErr, e) {
+			return e
+		}
+	}
+	return fnErr
+}

@@ -1,0 +1,447 @@
+//go:build linux
+
+package atomicfile
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// requireRoot skips a test that needs root, except in CI, where not being root is a failure.
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("this test needs root, and CI must run it")
+	}
+	t.Skip("needs root (mount, chown, setuid)")
+}
+
+// withMount mounts and unmounts at the end of the test. A root without CAP_SYS_ADMIN (an
+// unprivileged container) skips, except in CI.
+func withMount(t *testing.T, source, target, fstype string, flags uintptr, data string) {
+	t.Helper()
+	requireRoot(t)
+	if err := syscall.Mount(source, target, fstype, flags, data); err != nil {
+		if errors.Is(err, syscall.EPERM) && os.Getenv("CI") != "true" {
+			t.Skipf("mount %s: %v (no CAP_SYS_ADMIN?)", target, err)
+		}
+		t.Fatalf("mount %s on %s: %v", source, target, err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(target, 0); err != nil {
+			t.Errorf("umount %s: %v", target, err)
+			syscall.Unmount(target, syscall.MNT_DETACH)
+		}
+	})
+}
+
+// withTmpfs mounts a tmpfs of the given size on a new directory and returns it.
+func withTmpfs(t *testing.T, size string) string {
+	t.Helper()
+	dir := t.TempDir()
+	withMount(t, "tmpfs", dir, "tmpfs", 0, "size="+size+",mode=0755")
+	return dir
+}
+
+func withUmask(t *testing.T, mask int) {
+	t.Helper()
+	old := syscall.Umask(mask)
+	t.Cleanup(func() { syscall.Umask(old) })
+}
+
+func ownerOf(t *testing.T, path string) (uid, gid int) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fileOwner(fi)
+}
+
+func TestModeOwnerGroupKept(t *testing.T) {
+	requireRoot(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "passwd")
+	writeFile(t, path, []byte("a:b\n"))
+	if err := os.Chown(path, 1883, 1883); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path)
+	ctx := context.Background()
+	if err := Edit(ctx, path, appendLine("c:d")); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(path)
+	if os.SameFile(before, after) {
+		t.Error("the file kept its inode: it was not replaced by a rename")
+	}
+	if err := Create(ctx, path, func(w io.Writer) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if m := fileMode(t, path); m != 0o640 {
+		t.Errorf("mode %v, want 0640", m)
+	}
+	if uid, gid := ownerOf(t, path); uid != 1883 || gid != 1883 {
+		t.Errorf("owner %d:%d, want 1883:1883", uid, gid)
+	}
+	assertOnly(t, dir, "passwd")
+}
+
+func TestWithOwner(t *testing.T) {
+	requireRoot(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "passwd")
+	ctx := context.Background()
+	if err := Create(ctx, path, func(w io.Writer) error { return nil }, WithOwner(1883, 1884)); err != nil {
+		t.Fatal(err)
+	}
+	if uid, gid := ownerOf(t, path); uid != 1883 || gid != 1884 {
+		t.Errorf("owner %d:%d, want 1883:1884", uid, gid)
+	}
+	if err := Edit(ctx, path, appendLine("a:b"), WithOwner(-1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if uid, gid := ownerOf(t, path); uid != 1883 || gid != 0 {
+		t.Errorf("owner %d:%d, want 1883:0", uid, gid)
+	}
+}
+
+func TestNewFileMode(t *testing.T) {
+	for _, tc := range []struct {
+		umask int
+		opts  []Option
+		want  os.FileMode
+	}{
+		{0o000, nil, 0o600},
+		{0o022, nil, 0o600},
+		{0o077, []Option{WithNewFileMode(0o640)}, 0o640},
+	} {
+		t.Run(fmt.Sprintf("umask %03o", tc.umask), func(t *testing.T) {
+			withUmask(t, tc.umask)
+			dir := t.TempDir()
+			path := filepath.Join(dir, "passwd")
+			if err := Create(context.Background(), path, func(w io.Writer) error { return nil }, tc.opts...); err != nil {
+				t.Fatal(err)
+			}
+			if m := fileMode(t, path); m != tc.want {
+				t.Errorf("mode %v, want %v", m, tc.want)
+			}
+		})
+	}
+}
+
+// TestKilledAtRandomMoments kills a process appending a line to a large file at moments spread
+// over its whole run, and checks that the file is always exactly the old or the old plus the line,
+// and that the temporary files of killed runs are removed by later ones.
+func TestKilledAtRandomMoments(t *testing.T) {
+	lines, kills := 200_000, 60
+	if testing.Short() {
+		lines, kills = 20_000, 20
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "passwd")
+	old := passwdLines(lines)
+	writeFile(t, path, old)
+
+	appendOnce := func(line string) time.Duration {
+		start := time.Now()
+		if out, err := helper("append", path, line).CombinedOutput(); err != nil {
+			t.Fatalf("helper: %v %s", err, out)
+		}
+		old = append(old, line+"\n"...)
+		return time.Since(start)
+	}
+	var runs []time.Duration
+	for i := range 3 {
+		runs = append(runs, appendOnce(fmt.Sprintf("calibrate%d:1", i)))
+	}
+	runTime := slices.Sorted(slices.Values(runs))[1]
+	t.Logf("one run on a %d-byte file takes %v (median of %v)", len(old), runTime, runs)
+
+	var kept, replaced, strays int
+	for i := range kills {
+		line := fmt.Sprintf("killed%03d:$7$1000$x$y", i)
+		cmd := helper("append", path, line)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(rand.N(runTime + runTime/10))
+		cmd.Process.Kill() // SIGKILL
+		cmd.Wait()
+
+		got := readFile(t, path)
+		switch want := append(slices.Clone(old), line+"\n"...); {
+		case bytes.Equal(got, old):
+			kept++
+		case bytes.Equal(got, want):
+			replaced++
+			old = want
+		default:
+			t.Fatalf("kill %d: file is neither the old nor the new one (%d bytes; old %d)", i, len(got), len(old))
+		}
+		// Each run removes its predecessors' temporaries before it makes its own.
+		entries, _ := os.ReadDir(dir)
+		if len(entries) > 2 {
+			t.Fatalf("kill %d: %d files beside the target, want at most one temporary", i, len(entries)-1)
+		}
+		if len(entries) == 2 {
+			strays++
+		}
+		if i%20 == 19 {
+			appendOnce(fmt.Sprintf("clean%03d:1", i))
+			assertOnly(t, dir, "passwd")
+		}
+	}
+	t.Logf("%d kills: %d left the old file, %d the new one, %d left a temporary", kills, kept, replaced, strays)
+	appendOnce("final:1")
+	assertContent(t, path, old)
+	assertOnly(t, dir, "passwd")
+}
+
+// TestConcurrentProcesses has 40 processes append 40 different lines at once, 5 times, and checks
+// that every line is there exactly once.
+func TestConcurrentProcesses(t *testing.T) {
+	procs, rounds := 40, 5
+	if testing.Short() {
+		rounds = 2
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "passwd")
+	writeFile(t, path, passwdLines(100))
+	for r := range rounds {
+		var wg sync.WaitGroup
+		errs := make(chan error, procs)
+		for p := range procs {
+			wg.Go(func() {
+				out, err := helper("append", path, fmt.Sprintf("r%d-p%02d:x", r, p)).CombinedOutput()
+				if err != nil {
+					errs <- fmt.Errorf("process %d: %v %s", p, err, out)
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	}
+	got := strings.Split(strings.TrimSuffix(string(readFile(t, path)), "\n"), "\n")
+	if len(got) != 100+procs*rounds {
+		t.Errorf("%d lines, want %d", len(got), 100+procs*rounds)
+	}
+	seen := map[string]int{}
+	for _, l := range got[100:] {
+		seen[l]++
+	}
+	for r := range rounds {
+		for p := range procs {
+			if l := fmt.Sprintf("r%d-p%02d:x", r, p); seen[l] != 1 {
+				t.Errorf("line %s is there %d times", l, seen[l])
+			}
+		}
+	}
+	assertOnly(t, dir, "passwd")
+}
+
+func TestFullDisk(t *testing.T) {
+	dir := withTmpfs(t, "1m")
+	path := filepath.Join(dir, "passwd")
+	old := passwdLines(2500) // about 300 KiB
+	writeFile(t, path, old)
+	filler, err := os.Create(filepath.Join(dir, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer filler.Close()
+	full, err := io.Copy(filler, zeros{})
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("filling the disk: %v", err)
+	}
+	leaveFree := func(n int) {
+		t.Helper()
+		if err := filler.Truncate(full - int64(n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+
+	// Room to start the temporary file, not to finish it.
+	leaveFree(64 << 10)
+	assertErrno(t, Edit(ctx, path, appendLine("new:1")), (*WriteError)(nil), syscall.ENOSPC)
+	assertErrno(t, Create(ctx, path, func(w io.Writer) error {
+		_, err := w.Write(old)
+		return err
+	}), (*WriteError)(nil), syscall.ENOSPC)
+	assertContent(t, path, old)
+	assertOnly(t, dir, "filler", "passwd")
+
+	// Room for the whole temporary file, but not for the file to grow in place beside it: the
+	// in-place rewrite must find that out before it overwrites anything.
+	big := strings.Repeat("y", 80<<10)
+	leaveFree(len(old) + len(big) + 16<<10)
+	err = Edit(ctx, path, prependLine(big), withRenameError(syscall.EBUSY))
+	assertErrno(t, err, (*WriteError)(nil), syscall.ENOSPC)
+	assertContent(t, path, old)
+	assertOnly(t, dir, "filler", "passwd")
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func TestReadOnlyFileSystem(t *testing.T) {
+	dir := withTmpfs(t, "1m")
+	path := filepath.Join(dir, "passwd")
+	writeFile(t, path, []byte("a:b\n"))
+	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
+		t.Fatalf("remount %s read-only: %v", dir, err)
+	}
+	ctx := context.Background()
+	assertErrno(t, Edit(ctx, path, appendLine("c:d")), (*WriteError)(nil), syscall.EROFS)
+	assertErrno(t, Create(ctx, filepath.Join(dir, "new"), func(w io.Writer) error { return nil }), (*WriteError)(nil), syscall.EROFS)
+	assertErrno(t, Check(path), (*OpenError)(nil), syscall.EROFS)
+	assertContent(t, path, []byte("a:b\n"))
+	assertOnly(t, dir, "passwd")
+}
+
+// TestRealBindMount edits a file that is bind-mounted on another, as Docker's -v does.
+func TestRealBindMount(t *testing.T) {
+	base := t.TempDir()
+	host := filepath.Join(base, "host")
+	config := filepath.Join(base, "config")
+	for _, d := range []string{host, config} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := filepath.Join(host, "passwd")
+	path := filepath.Join(config, "passwd")
+	old := passwdLines(3000)
+	writeFile(t, src, old)
+	if err := os.Chmod(src, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, path, nil)
+	withMount(t, src, path, "", syscall.MS_BIND, "")
+	if err := os.Rename(src, path); !errors.Is(err, syscall.EBUSY) && !errors.Is(err, syscall.EXDEV) {
+		t.Fatalf("rename over a bind mount: %v, want EBUSY or EXDEV", err)
+	}
+
+	ctx := context.Background()
+	if err := Edit(ctx, path, prependLine("new:1")); err != nil {
+		t.Fatal(err)
+	}
+	want := append([]byte("new:1\n"), old...)
+	assertContent(t, path, want)
+	assertContent(t, src, want)
+	if err := Create(ctx, path, func(w io.Writer) error {
+		_, err := io.WriteString(w, "only:1\n")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	assertContent(t, src, []byte("only:1\n"))
+	if m := fileMode(t, path); m != 0o640 {
+		t.Errorf("mode %v, want 0640", m)
+	}
+	assertOnly(t, config, "passwd")
+	assertOnly(t, host, "passwd")
+}
+
+// TestUnprivileged runs the helper as nobody to meet permission errors, which root never sees.
+func TestUnprivileged(t *testing.T) {
+	requireRoot(t)
+	const nobody = 65534
+	// The helper binary and the test directories must be reachable by nobody.
+	// t.TempDir makes two levels of 0700 directories; open those, and only those.
+	base := t.TempDir()
+	for _, d := range []string{base, filepath.Dir(base)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for d := filepath.Dir(filepath.Dir(base)); d != filepath.Dir(d); d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm()&0o001 == 0 {
+			t.Skipf("nobody cannot reach %s: %v", d, err)
+		}
+	}
+	bin := filepath.Join(base, "helper")
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(mode, path string) string {
+		cmd := helper(mode, path, "nobody:1")
+		cmd.Path, cmd.Args[0] = bin, bin
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+		out, _ := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out))
+	}
+	mkdir := func(name string, perm os.FileMode) string {
+		d := filepath.Join(base, name)
+		if err := os.Mkdir(d, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(d, perm); err != nil { // whatever the umask
+			t.Fatal(err)
+		}
+		return d
+	}
+	file := func(dir string, perm os.FileMode, uid int) string {
+		p := filepath.Join(dir, "passwd")
+		writeFile(t, p, []byte("a:b\n"))
+		if err := os.Chmod(p, perm); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(p, uid, uid); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	for _, tc := range []struct {
+		name, mode, want string
+		path             string
+	}{
+		// Root's 0600 file: cannot even be read.
+		{"unreadable", "append", "open: permission denied", file(mkdir("a", 0o777), 0o600, 0)},
+		{"check", "check", "open: permission denied", filepath.Join(base, "a", "passwd")},
+		// nobody's file in root's directory: no temporary file can be made.
+		{"directory not writable", "append", "write: permission denied", file(mkdir("b", 0o755), 0o644, nobody)},
+		// root's file, writable by all, in a directory writable by all: nobody cannot give the new
+		// file root as its owner, and we do not hand the file over to nobody.
+		{"owner cannot be kept", "append", "write: operation not permitted", file(mkdir("c", 0o777), 0o666, 0)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := run(tc.mode, tc.path); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+			assertContent(t, tc.path, []byte("a:b\n"))
+			assertOnly(t, filepath.Dir(tc.path), "passwd")
+		})
+	}
+}
