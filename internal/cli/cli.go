@@ -18,10 +18,11 @@ import (
 
 // Exit codes. They are part of our interface: scripts test them.
 const (
-	ExitOK          = 0
-	ExitError       = 1
-	ExitMismatch    = 2   // the two passwords entered differ
-	ExitInterrupted = 130 // SIGINT or SIGTERM, as a shell reports a death by SIGINT
+	ExitOK           = 0
+	ExitError        = 1
+	ExitMismatch     = 2   // the two passwords entered differ
+	ExitVerifyFailed = 3   // -v: wrong password, or no such user
+	ExitInterrupted  = 130 // SIGINT or SIGTERM, as a shell reports a death by SIGINT
 )
 
 // Error is a failure with the message to print on stderr and the exit code.

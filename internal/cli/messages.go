@@ -49,4 +49,55 @@ const (
 	msgHashFailed    = "Error: Unable to hash password: %s."
 	msgInternal      = "Error: %s."
 	msgUnknownShell  = "Error: Unknown shell '%s' for --completion; use bash, zsh, fish or powershell."
+
+	// Combinations and arguments of -i, -v, -n, --list, --check, --import,
+	// --owner, --if-changed and --json, checked after the original's rules.
+	msgConflict        = "Error: %s and %s cannot be used together."
+	msgJSONOnly        = "Error: --json works only with --list or --check."
+	msgVerifyArgs      = "Error: -v argument given but password file or username missing."
+	msgVerifyBatchArgs = "Error: -v argument given but password file, username, or password missing."
+	msgPrintArgs       = "Error: -n argument given but username missing."
+	msgPrintBatchArgs  = "Error: -n argument given but username or password missing."
+	msgImportArgs      = "Error: --import argument given but password file missing."
+	msgInspectArgs     = "Error: %s argument given but password file missing."
+
+	// -v
+	msgVerifyOK      = "Password for user %s correct."
+	msgVerifyWrong   = "Error: Password for user %s incorrect."
+	msgVerifyNoUser  = "Error: User %s not found in password file."
+	msgVerifyBadHash = "Error: The password of user %s cannot be verified: its hash is unusable (%s). Set the password again."
+
+	// --if-changed
+	msgUnchanged = "Password for user %s unchanged"
+
+	// --import; a bad line is named by its number and reason, never quoted.
+	msgImported         = "Imported users: %d added, %d updated."
+	msgImportedIf       = "Imported users: %d added, %d updated, %d unchanged."
+	msgImportOpen       = "Error: Unable to open import file %s. %s."
+	msgImportLine       = "Error: Line %d of %s: %s."
+	msgImportBad        = "Error: Nothing was imported: %s in %s."
+	msgImportRace       = "Error: %s changed while the import ran; nothing was written. Run the import again."
+	msgStdinName        = "standard input"
+	reasonNoColon       = "no ':' between username and password"
+	reasonEmptyPassword = "empty password"
+	reasonPasswordLong  = "password must be less than 65536 characters long"
+	reasonUserSpace     = "username must not start or end with white space"
+	reasonUserLong      = "username must be less than 65536 characters long"
+	reasonUserControl   = "username must not contain control characters"
+	reasonUserEmpty     = "username must not be empty"
+	reasonLineLong      = "line longer than %d bytes"
+	reasonDuplicate     = "user %s already given at line %d"
+
+	// --owner
+	msgOwnerBad         = "Error: Invalid owner '%s'; use USER, USER:GROUP or :GROUP, by name or number."
+	msgOwnerUser        = "Error: Unknown user '%s' for --owner."
+	msgOwnerGroup       = "Error: Unknown group '%s' for --owner."
+	msgOwnerUnsupported = "Error: --owner is not supported on this system."
+
+	// --check: findings on stdout, then the verdict.
+	msgCheckFinding     = "%s:%d: %s: %s"
+	msgCheckFileFinding = "%s: %s: %s"
+	msgCheckClean       = "%s: no problems for Mosquitto %s brokers (%s)."
+	msgCheckWarnings    = "%s: %s for Mosquitto %s brokers (%s)."
+	msgCheckErrors      = "Error: %s: %s for Mosquitto %s brokers."
 )

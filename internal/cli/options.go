@@ -18,6 +18,11 @@ const (
 	modeCreate               // -c
 	modeDelete               // -D
 	modeHashFile             // -U
+	modeVerify               // -v
+	modePrint                // -n
+	modeList                 // --list
+	modeCheck                // --check
+	modeImport               // --import
 )
 
 // Options is a command line, parsed and checked.
@@ -32,12 +37,22 @@ type Options struct {
 	LockTimeout time.Duration
 	Version     bool   // --version: print the version instead
 	Completion  string // --completion: print this shell's completion script instead
+	Stdin       bool   // -i: the password is one line of stdin, without prompt
+	Verify      bool   // -v
+	Print       bool   // -n
+	List        string // --list FILE
+	Check       string // --check FILE
+	JSON        bool   // --json, for --list and --check
+	Import      string // --import SRC: user:password lines, - for stdin
+	Owner       string // --owner USER[:GROUP], resolved by run
+	IfChanged   bool   // --if-changed
 
 	File     string
 	User     string
 	Password string // batch mode only
 
-	mode mode
+	mode     mode
+	uid, gid int // from Owner; -1 keeps
 }
 
 // hashFlag takes -H values left to right and fails at the first unknown one,
@@ -159,6 +174,7 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 	fs.BoolP("help", "h", false, "print the usage text and exit")
 	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
 	fs.Var(shellFlag{&o.Completion}, "completion", "print the completion script for the shell (bash, zsh, fish or powershell) and exit")
+	bindExtraFlags(fs, o)
 }
 
 // flagError turns pflag's errors into the original's messages.
@@ -201,9 +217,19 @@ func (o *Options) validate(args []string) error {
 	case o.Delete && o.Batch:
 		return fail(ExitError, msgBatchDelete)
 	}
+	// Our own options after the original's rules, so that every original
+	// command line still gets the original's message.
+	if err := o.validateExtras(); err != nil {
+		return err
+	}
 
 	// Like the original, -c and -D ignore extra arguments.
 	switch {
+	case o.Verify || o.Print || o.List != "" || o.Check != "" || o.Import != "":
+		// done: no username to check (--list, --check, --import).
+		if done, err := o.extraPositionals(args); done || err != nil {
+			return err
+		}
 	case o.Create && o.Batch:
 		if len(args) < 3 {
 			return fail(ExitError, msgCreateBatchArgs)

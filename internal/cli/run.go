@@ -25,6 +25,9 @@ const lockNoticeAfter = time.Second
 
 func (o *Options) run(ctx context.Context, s Streams) error {
 	pr := newPasswordReader(s.In)
+	if done, err := o.runExtra(ctx, s, pr); done {
+		return err
+	}
 	if o.mode == modeCreate && o.File == stdoutFile {
 		return o.printLine(ctx, s, pr)
 	}
@@ -50,10 +53,15 @@ func (o *Options) run(ctx context.Context, s Streams) error {
 	}
 }
 
-// password returns the batch password or asks for one.
+// password returns the batch password, reads one line of stdin for -i, or
+// asks for one.
 func (o *Options) password(ctx context.Context, pr *passwordReader, prompts io.Writer) (string, error) {
 	if o.Batch {
 		return o.Password, nil
+	}
+	if o.Stdin {
+		pw, err := pr.ask(ctx, io.Discard, "")
+		return string(pw), err
 	}
 	return pr.readNew(ctx, prompts)
 }
@@ -69,7 +77,7 @@ func (o *Options) hash(s Streams, password []byte) (string, error) {
 	return h, nil
 }
 
-// printLine is "-c -": the line goes to stdout, so the prompts go to stderr
+// printLine is -n and "-c -": the line goes to stdout, so the prompts go to stderr
 // to keep stdout to the line alone.
 func (o *Options) printLine(ctx context.Context, s Streams, pr *passwordReader) error {
 	pw, err := o.password(ctx, pr, s.ErrOut)
@@ -109,7 +117,19 @@ func (o *Options) set(ctx context.Context, s Streams, pr *passwordReader, path s
 	if err != nil {
 		return err
 	}
-	h, err := o.hash(s, []byte(pw))
+	var h string
+	if o.IfChanged {
+		h, err = o.hashIfChanged(s, path, pw)
+		if err == nil && h == "" {
+			if err := o.keepUnchanged(ctx, s, path); err != nil {
+				return err
+			}
+			fmt.Fprintf(s.Out, msgUnchanged+"\n", o.User)
+			return nil
+		}
+	} else {
+		h, err = o.hash(s, []byte(pw))
+	}
 	if err != nil {
 		return err
 	}
@@ -140,15 +160,13 @@ func (o *Options) delete(ctx context.Context, s Streams, path string) error {
 }
 
 func (o *Options) hashFile(ctx context.Context, s Streams, path string) error {
-	if o.Hash == pwhash.Argon2id {
-		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
-	}
-	p := o.params()
-	hash := func(pw []byte) (string, error) { return pwhash.Hash(pw, p) }
+	hash := o.hasher(s)
+	step, done := newProgress(s, -1, "Hashing")
 	err := atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
-		_, err := pwfile.HashPlaintext(r, w, workers(p.Algorithm), hash, nil)
+		_, err := pwfile.HashPlaintext(r, w, workers(o.params().Algorithm), hash, step)
 		return err
 	}, o.fileOptions(s)...)
+	done()
 	return o.fileError(err, path)
 }
 
@@ -166,12 +184,16 @@ func workers(a pwhash.Algorithm) int {
 const argon2Budget = 512 * 1024
 
 func (o *Options) fileOptions(s Streams) []atomicfile.Option {
-	return []atomicfile.Option{
+	opts := []atomicfile.Option{
 		atomicfile.WithLockTimeout(o.LockTimeout),
 		atomicfile.WithWaitNotice(lockNoticeAfter, func() {
 			fmt.Fprintf(s.ErrOut, msgLockWait+"\n", o.File)
 		}),
 	}
+	if o.Owner != "" {
+		opts = append(opts, atomicfile.WithOwner(o.uid, o.gid))
+	}
+	return opts
 }
 
 // fileError turns what the file layer returned into the original's message.

@@ -152,12 +152,15 @@ func (r *Report) AddFile(findings []Finding) {
 	}
 }
 
+// AnyID, as CheckFile's uid or gid, accepts any owner or group.
+const AnyID = -2
+
 // CheckFile lints the file at path itself, not its content: a symbolic link
 // (2.1 brokers open the password file with O_NOFOLLOW and refuse a link),
 // any permission for others, and, where files have owners, an owner or
 // group other than uid and gid, those of the user the broker runs as; -1
 // stands for the user running the check, since the broker compares with
-// its own. The broker suggests chmod 0700, which makes the file
+// its own, and AnyID skips the check. The broker suggests chmod 0700, which makes the file
 // executable; we suggest 600.
 func CheckFile(path string, b pwhash.Broker, uid, gid int) ([]Finding, error) {
 	fi, err := os.Lstat(path)

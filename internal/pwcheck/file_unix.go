@@ -24,17 +24,17 @@ func checkOwnership(path string, fi fs.FileInfo, uid, gid int) []Finding {
 	if !ok {
 		return out
 	}
-	if uid < 0 {
+	if uid == -1 {
 		uid = os.Geteuid()
 	}
-	if gid < 0 {
+	if gid == -1 {
 		gid = os.Getegid()
 	}
-	if int(st.Uid) != uid {
+	if uid != AnyID && int(st.Uid) != uid {
 		out = append(out, Finding{Severity: SeverityWarning, Code: CodeOwner,
 			Message: fmt.Sprintf("owned by user %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chown %d %s, or name the broker's user with --owner if it is not %s", userName(int(st.Uid)), userName(uid), uid, path, userName(uid))})
 	}
-	if int(st.Gid) != gid {
+	if gid != AnyID && int(st.Gid) != gid {
 		out = append(out, Finding{Severity: SeverityWarning, Code: CodeGroup,
 			Message: fmt.Sprintf("group %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chgrp %d %s, or name the broker's group with --owner USER:GROUP if it is not %s", groupName(int(st.Gid)), groupName(gid), gid, path, groupName(gid))})
 	}
