@@ -65,6 +65,7 @@ func registerCompletions(cmd *cobra.Command, o *Options) {
 		"completion":   cobra.FixedCompletions([]cobra.Completion{"bash", "zsh", "fish", "powershell"}, cobra.ShellCompDirectiveNoFileComp),
 		"iterations":   none,
 		"lock-timeout": none,
+		"owner":        none,
 	}
 	for name, fn := range values {
 		if err := cmd.RegisterFlagCompletionFunc(name, fn); err != nil {
@@ -73,13 +74,20 @@ func registerCompletions(cmd *cobra.Command, o *Options) {
 	}
 	cmd.ValidArgsFunction = func(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		switch {
-		case len(args) == 0:
+		case len(args) == 0 && !o.Print: // -n has no file: its first argument is the username
 			return nil, cobra.ShellCompDirectiveDefault
-		case len(args) == 1 && !o.Create && !o.HashFile:
+		case len(args) == 1 && o.editsUser():
 			return usersIn(args[0], toComplete), cobra.ShellCompDirectiveNoFileComp
 		}
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// editsUser reports whether the command line's second argument is a user of
+// an existing file: not for -c (a new file), nor for the modes that take no
+// username (-U, --list, --check, --import).
+func (o *Options) editsUser() bool {
+	return !o.Create && !o.HashFile && !o.Print && o.List == "" && o.Check == "" && o.Import == ""
 }
 
 // usersIn returns the users in the password file at path whose names start
