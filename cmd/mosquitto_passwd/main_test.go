@@ -44,6 +44,10 @@ func TestScripts(t *testing.T) {
 			"broker":   cmdBroker,
 			"mqtt":     cmdMQTT,
 			"genusers": cmdGenUsers,
+			"vectors":  cmdVectors,
+			"owner":    cmdOwner,
+			"loginall": cmdLoginAll,
+			"noeol":    cmdNoEOL,
 		},
 		RequireExplicitExec: true,
 	})
