@@ -8,6 +8,11 @@ const usage = `mosquitto_passwd is a tool for managing password files for mosqui
 Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile username
        mosquitto_passwd [-H hash] [-I iterations] [-c] -b passwordfile username password
        mosquitto_passwd [-H hash] [-I iterations] -U passwordfile
+       mosquitto_passwd -v [-b | -i] passwordfile username [password]
+       mosquitto_passwd [-H hash] [-I iterations] -n [-b | -i] username [password]
+       mosquitto_passwd [-H hash] [-I iterations] [-c] --import file|- passwordfile
+       mosquitto_passwd --list [--json] passwordfile
+       mosquitto_passwd --check [--json] [--broker 2.0|2.1] [--owner user[:group]] passwordfile
  -b : run in batch mode to allow passing passwords on the command line.
  -c : create a new password file. This will overwrite existing files.
       With the file name -, print the password line on stdout instead.
@@ -28,13 +33,37 @@ Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile usernam
  --version : print the version and exit.
  --completion bash|zsh|fish|powershell : print the shell's completion script and exit.
 
+Beyond the original (htpasswd's letters where it has one):
+ -i, --stdin : read the password as one line from stdin: no prompt, no
+      confirmation, and nothing on the command line for ps to show.
+ -v, --verify : check the user's password against the file; the file is not
+      written. Exit 3 when the password is wrong or the user unknown.
+ -n, --print : print the username:hash line on stdout instead of writing a file.
+ --import file|- : add or update the users of user:password lines (- reads
+      stdin; the password is everything after the first ':') in one atomic
+      rewrite, hashing on all cores. Any bad line: each is reported, nothing
+      is written. With -c the file holds the imported users alone.
+ --list passwordfile : the users, one per line. With --json: algorithm,
+      parameters, salt length, line and the brokers that accept each entry.
+ --check passwordfile : report corrupt lines, duplicate users, plaintext,
+      hashes the --broker generation rejects, weak hashes, CRLF, a missing
+      final newline, permissions and owner. Exit 1 on errors, 0 on warnings
+      alone. --json for machines.
+ --owner user[:group] : give the written file this owner and group (names or
+      numbers: --owner 1883:1883 for the Docker image's mosquitto user); with
+      --check, the owner the file should have.
+ --if-changed : leave a user whose password already verifies (with the hash
+      asked for) untouched, and the file unwritten when nothing changed.
+
 Options end at the first argument that is not an option.
 Lines starting with # and blank lines in the password file are kept.
 
 Exit status:
  0   success
- 1   error (bad arguments, unreadable or corrupt file, user not found, ...)
+ 1   error (bad arguments, unreadable or corrupt file, user not found for -D,
+     a bad import line, --check found errors, ...)
  2   the two passwords entered do not match
+ 3   -v: the password is wrong, or the user is not in the file
  130 interrupted (Ctrl-C or SIGTERM); the password file is unchanged
 
 See https://mosquitto.org/ for more information.
