@@ -58,18 +58,11 @@ func TestParseExtrasErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			args := strings.Fields(strings.ReplaceAll(tt.args, "''", "\x00"))
+			args := strings.Fields(tt.args)
 			for i := range args {
-				args[i] = strings.ReplaceAll(args[i], "\x00", "")
+				args[i] = strings.ReplaceAll(args[i], "''", "") // an empty argument
 			}
-			o, err := parse(args, io.Discard)
-			var e *Error
-			switch {
-			case tt.want == "usage" && errors.Is(err, errUsage):
-			case errors.As(err, &e) && e.Msg == tt.want && e.Code == ExitError:
-			default:
-				t.Errorf("parse(%s) = %+v, %v; want %s", tt.args, o, err, tt.want)
-			}
+			wantParseError(t, args, tt.want)
 		})
 	}
 }

@@ -42,16 +42,21 @@ func TestParseErrors(t *testing.T) {
 		{"--lock-timeout soon pw u", "Error: Invalid lock timeout 'soon'; use a duration such as 30s."},
 	}
 	for _, tt := range tests {
-		t.Run(tt.args, func(t *testing.T) {
-			o, err := parse(strings.Fields(tt.args), io.Discard)
-			var e *Error
-			switch {
-			case tt.want == "usage" && errors.Is(err, errUsage):
-			case errors.As(err, &e) && e.Msg == tt.want && e.Code == ExitError:
-			default:
-				t.Errorf("parse(%s) = %+v, %v; want %s", tt.args, o, err, tt.want)
-			}
-		})
+		t.Run(tt.args, func(t *testing.T) { wantParseError(t, strings.Fields(tt.args), tt.want) })
+	}
+}
+
+// wantParseError checks that parse(args) fails with exit 1 and the message
+// want, or with the usage text when want is "usage".
+func wantParseError(t *testing.T, args []string, want string) {
+	t.Helper()
+	o, err := parse(args, io.Discard)
+	var e *Error
+	switch {
+	case want == "usage" && errors.Is(err, errUsage):
+	case errors.As(err, &e) && e.Msg == want && e.Code == ExitError:
+	default:
+		t.Errorf("parse(%q) = %+v, %v; want %s", args, o, err, want)
 	}
 }
 

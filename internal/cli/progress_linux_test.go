@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,35 +12,17 @@ import (
 // is a terminal (TestScripts shows they draw none into a pipe).
 func TestProgressOnTerminal(t *testing.T) {
 	dir := t.TempDir()
-	var users bytes.Buffer
-	for i := range 300 {
-		fmt.Fprintf(&users, "user%d:pw%d\n", i, i)
-	}
-	src := filepath.Join(dir, "users.txt")
+	src := writeUsers(t, dir, 300)
 	plain := filepath.Join(dir, "plain")
-	for _, f := range []string{src, plain} {
-		if err := os.WriteFile(f, users.Bytes(), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.Link(src, plain); err != nil {
+		t.Fatal(err)
 	}
 	for _, args := range [][]string{
 		{"-I", "1", "-c", "--import", src, filepath.Join(dir, "pw")},
 		{"-I", "1", "-U", plain},
 	} {
 		c, tty := withPty(t)
-		screen := make(chan string, 1)
-		go func() {
-			var b bytes.Buffer
-			buf := make([]byte, 4096)
-			for {
-				n, err := c.Read(buf)
-				b.Write(buf[:n])
-				if err != nil {
-					screen <- b.String()
-					return
-				}
-			}
-		}()
+		screen := readScreen(c)
 		var out bytes.Buffer
 		if code := Main(args, Streams{In: strings.NewReader(""), Out: &out, ErrOut: tty}); code != ExitOK {
 			t.Fatalf("%q: exit %d: %s", args, code, out.String())

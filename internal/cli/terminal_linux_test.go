@@ -83,12 +83,13 @@ func waitPrompt(t *testing.T, out *lockedBuffer, tty *os.File, prompt string) {
 	}
 }
 
-func TestTerminalPromptDoesNotEcho(t *testing.T) {
-	c, tty := withPty(t)
+// readScreen collects what the terminal of controller c shows, and sends it
+// once the terminal side is closed.
+func readScreen(c *os.File) <-chan string {
 	screen := make(chan string, 1)
 	go func() {
 		var b bytes.Buffer
-		buf := make([]byte, 256)
+		buf := make([]byte, 4096)
 		for {
 			n, err := c.Read(buf)
 			b.Write(buf[:n])
@@ -98,6 +99,12 @@ func TestTerminalPromptDoesNotEcho(t *testing.T) {
 			}
 		}
 	}()
+	return screen
+}
+
+func TestTerminalPromptDoesNotEcho(t *testing.T) {
+	c, tty := withPty(t)
+	screen := readScreen(c)
 	pw := filepath.Join(t.TempDir(), "pw")
 	code, out := runMain([]string{"-c", pw, "alice"}, tty)
 	for _, prompt := range []string{msgPrompt, msgPromptAgain} {
