@@ -142,8 +142,8 @@ func cases(f *files, users int) []benchCase {
 			note: fmt.Sprintf("original: %d runs of `-b`, time ×%d; both %d iterations",
 				importOriginalRuns, importUsers/importOriginalRuns, originalIterations),
 			skip: func(ours string) string {
-				out, _ := exec.Command(ours, "--help").Output()
-				if !bytes.Contains(out, []byte("--import")) {
+				out, _ := exec.Command(ours, "--import").CombinedOutput()
+				if bytes.Contains(out, []byte("Unknown option")) {
 					return "our binary has no --import yet"
 				}
 				return ""
