@@ -89,8 +89,17 @@ func parse(args []string, out io.Writer) (*Options, error) {
 	}
 	o := &Options{LockTimeout: atomicfile.DefaultLockTimeout}
 	ran := false
+	notOption := ""
 	cmd := newCommand(o, out)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		// The original takes "-h" as a file name and then prints its usage
+		// with exit 1; --help is ours and exits 0.
+		switch {
+		case notOption == "-h":
+			return errUsage
+		case notOption != "":
+			return fail(ExitError, msgUnknownOption, notOption)
+		}
 		// --version and --completion come first: no original command line
 		// has them, so this changes the meaning of none.
 		switch {
@@ -102,7 +111,19 @@ func parse(args []string, out io.Writer) (*Options, error) {
 		ran = true
 		return o.validate(args)
 	}
-	cmd.SetArgs(args)
+	if isCompletionRequest(args) {
+		cmd.SetArgs(args)
+	} else {
+		// pflag would read "-bc" as "-b -c" and take "--" as the end of the
+		// options; the original reads neither, so pflag gets only what
+		// splitOptions found to be options, then "--" and the positionals.
+		options, positionals, bad := splitOptions(cmd.Flags(), args)
+		notOption = bad
+		if len(positionals) > 0 {
+			options = append(options[:len(options):len(options)], "--")
+		}
+		cmd.SetArgs(append(options, positionals...))
+	}
 	if err := cmd.Execute(); err != nil || !ran {
 		return nil, err
 	}

@@ -171,7 +171,7 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 	fs.BoolVarP(&o.HashFile, "update-file", "U", false, "hash every user:plaintext entry of the file; entries that already hold a hash are left alone")
 	fs.Var(brokerFlag{&o.Broker}, "broker", "the broker generation the file is for: 2.0 (12-byte salts, which every broker accepts) or 2.1 (64-byte salts, which 2.0 brokers refuse)")
 	fs.Var(durationFlag{&o.LockTimeout}, "lock-timeout", "how long to wait while another mosquitto_passwd is changing the same file")
-	fs.BoolP("help", "h", false, "print the usage text and exit")
+	fs.Bool("help", false, "print the usage text and exit")
 	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
 	fs.Var(shellFlag{&o.Completion}, "completion", "print the completion script for the shell (bash, zsh, fish or powershell) and exit")
 	bindExtraFlags(fs, o)
