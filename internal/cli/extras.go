@@ -288,15 +288,15 @@ func (o *Options) keeps(hash string) bool {
 
 // hashIfChanged hashes pw for --if-changed, unless the user's entries in the
 // file at path already hold it: then it returns "".
-func (o *Options) hashIfChanged(s Streams, path, pw string) (string, error) {
+func (o *Options) hashIfChanged(ctx context.Context, s Streams, path, pw string) (string, error) {
 	current, _, err := hashesOf(path, []string{o.User})
 	if err != nil {
 		return "", err
 	}
 	creds := []pwfile.Credential{{User: o.User, Password: []byte(pw)}}
-	updates, _, err := pwfile.HashAll(creds, 1, o.hasher(s), current, o.keeps, nil)
+	updates, _, err := pwfile.HashAll(ctx, creds, 1, o.hasher(s), current, o.keeps, nil)
 	if err != nil || len(updates) == 0 {
-		return "", err
+		return "", o.fileError(err, path)
 	}
 	return updates[0].Hash, nil
 }

@@ -52,10 +52,10 @@ func (o *Options) importUsers(ctx context.Context, s Streams) error {
 	}
 
 	step, done := newProgress(s, len(creds), "Hashing")
-	updates, unchanged, err := pwfile.HashAll(creds, workers(o.params().Algorithm), o.hasher(s), current, o.keeps, step)
+	updates, unchanged, err := pwfile.HashAll(ctx, creds, workers(o.params().Algorithm), o.hasher(s), current, o.keeps, step)
 	done()
 	if err != nil {
-		return err
+		return o.fileError(err, path)
 	}
 	if len(updates) == 0 && !o.Create {
 		if err := o.keepUnchanged(ctx, s, path); err != nil {

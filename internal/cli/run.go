@@ -108,7 +108,11 @@ func (o *Options) create(ctx context.Context, s Streams, pr *passwordReader, pat
 	if err != nil {
 		return o.fileError(err, path)
 	}
-	fmt.Fprintf(s.Out, msgAdding+"\n", o.User)
+	// Written to a stream ("-c /dev/stdout"), the line is the output, as
+	// with "-c -": no message after it.
+	if !atomicfile.IsStream(path) {
+		fmt.Fprintf(s.Out, msgAdding+"\n", o.User)
+	}
 	return nil
 }
 
@@ -119,7 +123,7 @@ func (o *Options) set(ctx context.Context, s Streams, pr *passwordReader, path s
 	}
 	var h string
 	if o.IfChanged {
-		h, err = o.hashIfChanged(s, path, pw)
+		h, err = o.hashIfChanged(ctx, s, path, pw)
 		if err == nil && h == "" {
 			if err := o.keepUnchanged(ctx, s, path); err != nil {
 				return err
@@ -163,7 +167,7 @@ func (o *Options) hashFile(ctx context.Context, s Streams, path string) error {
 	hash := o.hasher(s)
 	step, done := newProgress(s, -1, "Hashing")
 	err := atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
-		_, err := pwfile.HashPlaintext(r, w, workers(o.params().Algorithm), hash, step)
+		_, err := pwfile.HashPlaintext(ctx, r, w, workers(o.params().Algorithm), hash, step)
 		return err
 	}, o.fileOptions(s)...)
 	done()

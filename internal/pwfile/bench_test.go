@@ -86,7 +86,7 @@ func BenchmarkHashPlaintext(b *testing.B) {
 	hash := func(pw []byte) (string, error) { return pwhash.Hash(pw, p) }
 	b.ReportAllocs()
 	for b.Loop() {
-		n, err := HashPlaintext(bytes.NewReader(data), io.Discard, runtime.GOMAXPROCS(0), hash, nil)
+		n, err := HashPlaintext(b.Context(), bytes.NewReader(data), io.Discard, runtime.GOMAXPROCS(0), hash, nil)
 		if err != nil || n != users {
 			b.Fatal(n, err)
 		}

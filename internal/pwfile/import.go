@@ -3,6 +3,7 @@ package pwfile
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -158,14 +159,16 @@ func Hashes(r io.Reader, users []string) (map[string][]string, error) {
 
 // HashAll hashes the password of each credential on workers goroutines and
 // returns the updates in the order of creds. Each password is cleared once
-// it is used; progress, if not nil, is called after each credential.
+// it is used, and every one on error; progress, if not nil, is called after
+// each credential. Once ctx is done no further hash starts and ctx's error
+// is returned.
 //
 // With current (from Hashes) not nil, a credential is left alone when its
 // user has entries and every one of them satisfies keep and verifies the
 // password: it gets no Update, and unchanged counts it. Such a user's lines
 // can then be left as they are, and a file where nothing changed need not be
 // written at all.
-func HashAll(creds []Credential, workers int, hash HashFunc, current map[string][]string, keep func(hash string) bool, progress func()) (updates []Update, unchanged int, err error) {
+func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc, current map[string][]string, keep func(hash string) bool, progress func()) (updates []Update, unchanged int, err error) {
 	type job struct {
 		c         *Credential
 		hash      string
@@ -173,7 +176,7 @@ func HashAll(creds []Credential, workers int, hash HashFunc, current map[string]
 		err       error
 	}
 	updates = make([]Update, 0, len(creds))
-	err = inOrder(workers,
+	err = inOrder(ctx, workers,
 		func(send func(*job, bool) bool) error {
 			for i := range creds {
 				if !send(&job{c: &creds[i]}, true) {
@@ -203,6 +206,9 @@ func HashAll(creds []Credential, workers int, hash HashFunc, current map[string]
 			return nil
 		})
 	if err != nil {
+		for i := range creds {
+			clear(creds[i].Password)
+		}
 		return nil, 0, err
 	}
 	return updates, unchanged, nil

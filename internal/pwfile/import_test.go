@@ -2,6 +2,7 @@ package pwfile
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -107,7 +108,7 @@ func TestHashAll(t *testing.T) {
 		wantHashes = append(wantHashes, h)
 	}
 	var calls atomic.Int32
-	updates, unchanged, err := HashAll(creds, 4, reverse, nil, nil, func() { calls.Add(1) })
+	updates, unchanged, err := HashAll(t.Context(), creds, 4, reverse, nil, nil, func() { calls.Add(1) })
 	if err != nil || unchanged != 0 || len(updates) != len(creds) || calls.Load() != int32(len(creds)) {
 		t.Fatalf("HashAll: %d updates, %d unchanged, %d progress, %v", len(updates), unchanged, calls.Load(), err)
 	}
@@ -121,7 +122,7 @@ func TestHashAll(t *testing.T) {
 	}
 	boom := errors.New("boom")
 	fail := func([]byte) (string, error) { return "", boom }
-	if _, _, err := HashAll([]Credential{{User: "a", Password: []byte("x")}}, 2, fail, nil, nil, nil); !errors.Is(err, boom) {
+	if _, _, err := HashAll(t.Context(), []Credential{{User: "a", Password: []byte("x")}}, 2, fail, nil, nil, nil); !errors.Is(err, boom) {
 		t.Errorf("hash error: %v", err)
 	}
 }
@@ -152,7 +153,7 @@ func TestHashAllUnchanged(t *testing.T) {
 		t.Fatalf("Hashes: %v", current)
 	}
 	keep := func(h string) bool { return strings.HasPrefix(h, "$7$") }
-	updates, unchanged, err := HashAll(creds(), 2, hash, current, keep, nil)
+	updates, unchanged, err := HashAll(t.Context(), creds(), 2, hash, current, keep, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,4 +261,42 @@ func FuzzReadImport(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHashAllCancel cancels the context from within the third hash: every
+// worker may finish the hash it is running, but no queued one may start.
+func TestHashAllCancel(t *testing.T) {
+	const workers = 4
+	creds := make([]Credential, 1000)
+	for i := range creds {
+		creds[i] = Credential{Line: i + 1, User: fmt.Sprint("u", i), Password: []byte("pw")}
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var calls atomic.Int32
+	hash := func(pw []byte) (string, error) {
+		if calls.Add(1) == 3 {
+			cancel()
+		}
+		return reverse(pw)
+	}
+	updates, _, err := HashAll(ctx, creds, workers, hash, nil, nil, nil)
+	if !errors.Is(err, context.Canceled) || updates != nil {
+		t.Fatalf("HashAll after cancel: %d updates, %v; want context.Canceled", len(updates), err)
+	}
+	if n := calls.Load(); n > 3+workers {
+		t.Errorf("%d hashes, want at most %d: queued work ran after the cancel", n, 3+workers)
+	}
+	for i, c := range creds {
+		if len(bytes.Trim(c.Password, "\x00")) != 0 {
+			t.Fatalf("password %d not cleared after the cancel", i)
+		}
+	}
+	// Already done before the start: the producer's sends race the
+	// cancel, and no item it gave up on may be waited for (a hang here).
+	for range 100 {
+		if _, _, err := HashAll(ctx, creds[:50], workers, hash, nil, nil, nil); !errors.Is(err, context.Canceled) {
+			t.Fatalf("HashAll with a done context: %v", err)
+		}
+	}
 }

@@ -1,6 +1,9 @@
 package pwfile
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
 
 // inOrder is the worker pool behind HashPlaintext and HashAll: produce sends
 // items, work runs on the items that need it on workers goroutines, and
@@ -8,10 +11,12 @@ import "sync"
 // done. At most a few dozen items per worker are in flight, so a stream of
 // any length passes in bounded memory.
 //
-// send returns false once consume has failed; produce should then stop and
-// return. The first error of consume, or else of produce, is returned, after
-// every goroutine has finished.
-func inOrder[T any](workers int, produce func(send func(v *T, needsWork bool) bool) error, work func(*T), consume func(*T) error) error {
+// send returns false once consume has failed or ctx is done; produce should
+// then stop and return. Once ctx is done no work starts, so at most one item
+// per worker is still worked on, and ctx's error is returned. Otherwise the
+// first error of consume, or else of produce, is returned. inOrder returns
+// after every goroutine has finished.
+func inOrder[T any](ctx context.Context, workers int, produce func(send func(v *T, needsWork bool) bool) error, work func(*T), consume func(*T) error) error {
 	type item struct {
 		v    *T
 		done chan struct{} // nil: no work to wait for
@@ -39,6 +44,8 @@ func inOrder[T any](workers int, produce func(send func(v *T, needsWork bool) bo
 			case order <- it:
 			case <-stop:
 				return false
+			case <-ctx.Done():
+				return false
 			}
 			if it.done == nil {
 				return true
@@ -49,14 +56,22 @@ func inOrder[T any](workers int, produce func(send func(v *T, needsWork bool) bo
 			case jobs <- it:
 				return true
 			case <-stop:
-				return false
+			case <-ctx.Done():
 			}
+			// No worker will have it: done as skipped, or the consumer
+			// would wait for it forever.
+			close(it.done)
+			return false
 		})
 	})
 	for range workers {
 		wg.Go(func() {
 			for it := range jobs {
-				work(it.v)
+				// Queued items are skipped, not worked on: with a slow
+				// hash the queue holds many seconds of work.
+				if ctx.Err() == nil && !stopped(stop) {
+					work(it.v)
+				}
 				close(it.done)
 			}
 		})
@@ -67,7 +82,12 @@ func inOrder[T any](workers int, produce func(send func(v *T, needsWork bool) bo
 		if it.done != nil {
 			<-it.done
 		}
-		if err = consume(it.v); err != nil {
+		// Checked after the wait: an item whose work was skipped must not
+		// reach consume.
+		if err = ctx.Err(); err == nil {
+			err = consume(it.v)
+		}
+		if err != nil {
 			close(stop)
 			for range order {
 			}
@@ -78,5 +98,20 @@ func inOrder[T any](workers int, produce func(send func(v *T, needsWork bool) bo
 	if err == nil {
 		err = produceErr
 	}
+	if err == nil {
+		// produce may have stopped early for ctx after consume saw its
+		// last item.
+		err = ctx.Err()
+	}
 	return err
+}
+
+// stopped reports whether stop is closed.
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }

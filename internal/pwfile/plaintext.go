@@ -2,6 +2,7 @@ package pwfile
 
 import (
 	"bytes"
+	"context"
 	"io"
 
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
@@ -24,10 +25,11 @@ type pending struct {
 // The original re-hashes hashes too, which makes the file useless. Hashing
 // runs on workers goroutines while lines are written in their order; at most
 // a few dozen lines per worker are in memory at once. It returns how many entries
-// were hashed; progress, if not nil, is called after each one.
-func HashPlaintext(r io.Reader, w io.Writer, workers int, hash HashFunc, progress func()) (int, error) {
+// were hashed; progress, if not nil, is called after each one. Once ctx is
+// done no further hash starts and ctx's error is returned.
+func HashPlaintext(ctx context.Context, r io.Reader, w io.Writer, workers int, hash HashFunc, progress func()) (int, error) {
 	n := 0
-	err := inOrder(workers,
+	err := inOrder(ctx, workers,
 		func(send func(*pending, bool) bool) error {
 			s := NewScanner(r)
 			for s.Scan() {

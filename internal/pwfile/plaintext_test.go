@@ -2,6 +2,7 @@ package pwfile
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,7 +26,7 @@ func TestHashPlaintext(t *testing.T) {
 	for _, workers := range []int{0, 1, 4} {
 		var out bytes.Buffer
 		var calls atomic.Int32
-		n, err := HashPlaintext(strings.NewReader(in), &out, workers, reverse, func() { calls.Add(1) })
+		n, err := HashPlaintext(t.Context(), strings.NewReader(in), &out, workers, reverse, func() { calls.Add(1) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +45,7 @@ func TestHashPlaintextKeepsOrder(t *testing.T) {
 		fmt.Fprintf(&want, "user%d:%s\n", i, h)
 	}
 	var out bytes.Buffer
-	if _, err := HashPlaintext(strings.NewReader(in.String()), &out, 8, reverse, nil); err != nil {
+	if _, err := HashPlaintext(t.Context(), strings.NewReader(in.String()), &out, 8, reverse, nil); err != nil {
 		t.Fatal(err)
 	}
 	if out.String() != want.String() {
@@ -54,7 +55,7 @@ func TestHashPlaintextKeepsOrder(t *testing.T) {
 
 func TestHashPlaintextErrors(t *testing.T) {
 	var pe *ParseError
-	if _, err := HashPlaintext(strings.NewReader("a:1\nbad\nb:2\n"), &bytes.Buffer{}, 2, reverse, nil); !errors.As(err, &pe) || pe.Line != 2 {
+	if _, err := HashPlaintext(t.Context(), strings.NewReader("a:1\nbad\nb:2\n"), &bytes.Buffer{}, 2, reverse, nil); !errors.As(err, &pe) || pe.Line != 2 {
 		t.Errorf("corrupt file: err %v, want ParseError at line 2", err)
 	}
 	boom := errors.New("boom")
@@ -68,7 +69,32 @@ func TestHashPlaintextErrors(t *testing.T) {
 	for i := range 1000 {
 		fmt.Fprintf(&in, "u%d:%d\n", i, i)
 	}
-	if _, err := HashPlaintext(strings.NewReader(in.String()), &bytes.Buffer{}, 3, fail, nil); !errors.Is(err, boom) {
+	if _, err := HashPlaintext(t.Context(), strings.NewReader(in.String()), &bytes.Buffer{}, 3, fail, nil); !errors.Is(err, boom) {
 		t.Errorf("hash error: err %v, want boom", err)
+	}
+}
+
+// TestHashPlaintextCancel is TestHashAllCancel for -U: no queued line is
+// hashed once the context is done, and nothing counts as success.
+func TestHashPlaintextCancel(t *testing.T) {
+	const workers = 4
+	var in strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&in, "u%d:pw%d\n", i, i)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var calls atomic.Int32
+	hash := func(pw []byte) (string, error) {
+		if calls.Add(1) == 3 {
+			cancel()
+		}
+		return reverse(pw)
+	}
+	if _, err := HashPlaintext(ctx, strings.NewReader(in.String()), &bytes.Buffer{}, workers, hash, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("HashPlaintext after cancel: %v; want context.Canceled", err)
+	}
+	if n := calls.Load(); n > 3+workers {
+		t.Errorf("%d hashes, want at most %d: queued work ran after the cancel", n, 3+workers)
 	}
 }
