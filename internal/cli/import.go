@@ -61,7 +61,7 @@ func (o *Options) importUsers(ctx context.Context, s Streams) error {
 		if err := o.keepUnchanged(ctx, s, path); err != nil {
 			return err
 		}
-		fmt.Fprintf(s.Out, msgImportedIf+"\n", 0, 0, unchanged)
+		o.printImported(s, 0, 0, unchanged)
 		return nil
 	}
 
@@ -97,12 +97,18 @@ func (o *Options) importUsers(ctx context.Context, s Streams) error {
 			updated++
 		}
 	}
-	if o.IfChanged {
-		fmt.Fprintf(s.Out, msgImportedIf+"\n", len(updates)-updated, updated, unchanged)
-	} else {
-		fmt.Fprintf(s.Out, msgImported+"\n", len(updates)-updated, updated)
-	}
+	o.printImported(s, len(updates)-updated, updated, unchanged)
 	return nil
+}
+
+// printImported prints the summary of an import; only --if-changed leaves
+// users unchanged, so only it counts them.
+func (o *Options) printImported(s Streams, added, updated, unchanged int) {
+	if o.IfChanged {
+		fmt.Fprintf(s.Out, msgImportedIf+"\n", added, updated, unchanged)
+	} else {
+		fmt.Fprintf(s.Out, msgImported+"\n", added, updated)
+	}
 }
 
 // readImport reads and checks the whole import source, and reports every
