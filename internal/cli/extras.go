@@ -163,20 +163,27 @@ func (o *Options) extraPositionals(args []string) (done bool, err error) {
 	return false, nil
 }
 
-// runExtra runs the operations of our own options and reports whether it
-// did; the original's operations are left to run. It resolves --owner
-// first, before any password is asked for.
-func (o *Options) runExtra(ctx context.Context, s Streams, pr *passwordReader) (bool, error) {
-	o.uid, o.gid = -1, -1
-	if o.Owner != "" {
+// validateTarget holds the rules of our own options that depend on the
+// positional arguments, and resolves --owner, so that a bad owner is
+// reported before any password is asked for.
+func (o *Options) validateTarget() error {
+	switch {
+	case o.mode == modeImport && o.Create && o.File == stdoutFile:
+		// Elsewhere "-c -" prints the line; an import has no line to print.
+		return fail(ExitError, msgImportStdout)
+	case o.Owner != "" && o.mode == modeCreate && o.File == stdoutFile:
+		return fail(ExitError, msgConflict, "-c -", "--owner")
+	case o.Owner != "":
 		var err error
-		if o.uid, o.gid, err = parseOwner(o.Owner); err != nil {
-			return true, err
-		}
+		o.uid, o.gid, err = parseOwner(o.Owner)
+		return err
 	}
-	if o.Owner != "" && o.mode == modeCreate && o.File == stdoutFile {
-		return true, fail(ExitError, msgConflict, "-c -", "--owner")
-	}
+	return nil
+}
+
+// runExtra runs the operations of our own options and reports whether it
+// did; the original's operations are left to run.
+func (o *Options) runExtra(ctx context.Context, s Streams, pr *passwordReader) (bool, error) {
 	switch o.mode {
 	case modePrint:
 		return true, o.printLine(ctx, s, pr)

@@ -55,6 +55,9 @@ func TestParseExtrasErrors(t *testing.T) {
 		// Usernames as for the original's modes.
 		{"-v pw a:b", msgUsernameColon},
 		{"-n -b '' p", msgUsernameEmpty},
+		// Rules on the arguments.
+		{"-c --import src -", msgImportStdout},
+		{"--owner 0 -c -b - u p", "Error: -c - and --owner cannot be used together."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
@@ -134,5 +137,19 @@ func TestParseOwner(t *testing.T) {
 		default:
 			t.Errorf("parseOwner(%q) = %d, %d, %v", tt.spec, uid, gid, err)
 		}
+	}
+}
+
+// TestOwnerResolvedByParse checks that --owner is resolved with the other
+// rules, before a run could ask for a password or read an import.
+func TestOwnerResolvedByParse(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("--owner is refused on Windows")
+	}
+	wantParseError(t, []string{"--owner", "no-such-user-mqp", "-b", "pw", "u", "p"}, "Error: Unknown user 'no-such-user-mqp' for --owner.")
+	wantParseError(t, []string{"--owner", "0:", "--import", "src", "pw"}, "Error: Invalid owner '0:'; use USER, USER:GROUP or :GROUP, by name or number.")
+	o, err := parse([]string{"--owner", "1883", "-b", "pw", "u", "p"}, io.Discard)
+	if err != nil || o.uid != 1883 || o.gid != -1 {
+		t.Errorf("parse with --owner 1883 = %+v, %v; want uid 1883, gid -1", o, err)
 	}
 }

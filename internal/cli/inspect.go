@@ -68,10 +68,10 @@ func (o *Options) check(s Streams) error {
 	if err != nil {
 		return readError(err, path)
 	}
-	uid, gid := o.uid, o.gid
+	uid, gid := -1, -1 // the user running the check, as the broker does
 	if o.Owner != "" {
 		// --owner USER checks no group, --owner :GROUP no owner.
-		uid, gid = anyIfUnset(uid), anyIfUnset(gid)
+		uid, gid = anyIfUnset(o.uid), anyIfUnset(o.gid)
 	}
 	// By the name given: a symbolic link is one of the findings.
 	fileFindings, err := pwcheck.CheckFile(o.File, o.Broker, uid, gid)

@@ -77,6 +77,7 @@ const (
 	msgImportLine       = "Error: Line %d of %s: %s."
 	msgImportBad        = "Error: Nothing was imported: %s in %s."
 	msgImportRace       = "Error: %s changed while the import ran; nothing was written. Run the import again."
+	msgImportStdout     = "Error: -c - prints to standard output, which --import cannot do; to create a file named -, give it as ./-."
 	msgStdinName        = "standard input"
 	reasonNoColon       = "no ':' between username and password"
 	reasonEmptyPassword = "empty password"

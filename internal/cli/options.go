@@ -52,7 +52,7 @@ type Options struct {
 	Password string // batch mode only
 
 	mode     mode
-	uid, gid int // from Owner; -1 keeps
+	uid, gid int // from Owner, set only with it; -1 keeps
 }
 
 // hashFlag takes -H values left to right and fails at the first unknown one,
@@ -204,9 +204,18 @@ func flagError(_ *cobra.Command, err error) error {
 	return fail(ExitError, msgInternal, err)
 }
 
-// validate applies the original's checks after the options, in its order
-// (REFERENCE §1, rules 6-18), and fills in the positional arguments.
+// validate checks a command line: the original's rules and arguments, then
+// the rules of our own options that depend on the arguments.
 func (o *Options) validate(args []string) error {
+	if err := o.validateArgs(args); err != nil {
+		return err
+	}
+	return o.validateTarget()
+}
+
+// validateArgs applies the original's checks after the options, in its order
+// (REFERENCE §1, rules 6-18), and fills in the positional arguments.
+func (o *Options) validateArgs(args []string) error {
 	switch {
 	case o.Create && o.Delete:
 		return fail(ExitError, msgCreateDelete)
