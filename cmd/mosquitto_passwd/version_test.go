@@ -5,7 +5,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"testing"
 )
 
@@ -15,7 +14,11 @@ func TestBuildVersion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary twice")
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	// go test puts its own GOROOT/bin first on PATH.
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	tests := []struct {
 		name, ldflags string

@@ -16,7 +16,7 @@ var version string
 // is the module version that the go command records in the binary: v1.2.3
 // for "go install ...@v1.2.3", a pseudo-version such as
 // v0.0.0-20260101120000-0123456789ab(+dirty) for a build in a git checkout,
-// or "(devel)".
+// or "(devel)"; "(unknown)" in a binary without that record.
 func Version() string {
 	if version != "" {
 		return version
