@@ -308,22 +308,6 @@ func (o *Options) hashIfChanged(ctx context.Context, s Streams, path, pw string)
 	return updates[0].Hash, nil
 }
 
-// hasher returns the hash function for this command line, warning once
-// about argon2id.
-func (o *Options) hasher(s Streams) pwfile.HashFunc {
-	if o.Hash == pwhash.Argon2id {
-		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
-	}
-	p := o.params()
-	return func(pw []byte) (string, error) {
-		h, err := pwhash.Hash(pw, p)
-		if err != nil {
-			return "", fail(ExitError, msgHashFailed, err)
-		}
-		return h, nil
-	}
-}
-
 // keepUnchanged is what --if-changed does when the password already
 // verifies: nothing, unless --owner asks for another owner, which only a
 // rewrite with the lines as they are can give.

@@ -66,15 +66,20 @@ func (o *Options) password(ctx context.Context, pr *passwordReader, prompts io.W
 	return pr.readNew(ctx, prompts)
 }
 
-func (o *Options) hash(s Streams, password []byte) (string, error) {
+// hasher returns the hash function for this command line, warning once
+// about argon2id.
+func (o *Options) hasher(s Streams) pwfile.HashFunc {
 	if o.Hash == pwhash.Argon2id {
 		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
 	}
-	h, err := pwhash.Hash(password, o.params())
-	if err != nil {
-		return "", fail(ExitError, msgHashFailed, err)
+	p := o.params()
+	return func(pw []byte) (string, error) {
+		h, err := pwhash.Hash(pw, p)
+		if err != nil {
+			return "", fail(ExitError, msgHashFailed, err)
+		}
+		return h, nil
 	}
-	return h, nil
 }
 
 // printLine is -n and "-c -": the line goes to stdout, so the prompts go to stderr
@@ -84,7 +89,7 @@ func (o *Options) printLine(ctx context.Context, s Streams, pr *passwordReader) 
 	if err != nil {
 		return err
 	}
-	h, err := o.hash(s, []byte(pw))
+	h, err := o.hasher(s)([]byte(pw))
 	if err != nil {
 		return err
 	}
@@ -97,7 +102,7 @@ func (o *Options) create(ctx context.Context, s Streams, pr *passwordReader, pat
 	if err != nil {
 		return err
 	}
-	h, err := o.hash(s, []byte(pw))
+	h, err := o.hasher(s)([]byte(pw))
 	if err != nil {
 		return err
 	}
@@ -132,7 +137,7 @@ func (o *Options) set(ctx context.Context, s Streams, pr *passwordReader, path s
 			return nil
 		}
 	} else {
-		h, err = o.hash(s, []byte(pw))
+		h, err = o.hasher(s)([]byte(pw))
 	}
 	if err != nil {
 		return err
