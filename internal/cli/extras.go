@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -202,39 +201,21 @@ func (o *Options) runExtra(ctx context.Context, s Streams, pr *passwordReader) (
 // openRead opens an existing password file for reading only, for -v,
 // --list and --check, which never write it. It returns the path shown in
 // messages: the real path, as the original shows it.
-func openRead(name string) (*os.File, string, error) {
-	path, err := atomicfile.Resolve(name)
+func (o *Options) openRead() (*os.File, string, error) {
+	path, err := atomicfile.Resolve(o.File)
 	if err != nil {
 		return nil, "", fail(ExitError, msgResolve, strerror(err))
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", fail(ExitError, msgOpen, path, strerror(err))
+		return nil, "", o.fileError(err, path)
 	}
 	return f, path, nil
 }
 
-// readError turns an error met while reading a password file into its
-// message: the line of a corrupt file, or the system's reason.
-func readError(err error, path string) error {
-	var (
-		own   *Error
-		parse *pwfile.ParseError
-	)
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &own):
-		return own
-	case errors.As(err, &parse):
-		return fail(ExitError, msgCorrupt, parse.Line)
-	}
-	return fail(ExitError, msgOpen, path, strerror(err))
-}
-
 func (o *Options) verify(ctx context.Context, s Streams, pr *passwordReader) error {
 	// As for an update, the file is opened before the password is asked for.
-	f, path, err := openRead(o.File)
+	f, path, err := o.openRead()
 	if err != nil {
 		return err
 	}
@@ -255,14 +236,9 @@ func (o *Options) verify(ctx context.Context, s Streams, pr *passwordReader) err
 		pw = string(b)
 	}
 	ok, err := pwfile.Authenticate(f, o.User, []byte(pw))
-	var de *pwhash.DecodeError
 	switch {
-	case errors.Is(err, pwfile.ErrUserNotFound):
-		return fail(ExitVerifyFailed, msgVerifyNoUser, o.User)
-	case errors.As(err, &de):
-		return fail(ExitError, msgVerifyBadHash, o.User, de.Error())
 	case err != nil:
-		return readError(err, path)
+		return o.fileError(err, path)
 	case !ok:
 		return fail(ExitVerifyFailed, msgVerifyWrong, o.User)
 	}
@@ -296,7 +272,7 @@ func (o *Options) keeps(hash string) bool {
 // hashIfChanged hashes pw for --if-changed, unless the user's entries in the
 // file at path already hold it: then it returns "".
 func (o *Options) hashIfChanged(ctx context.Context, s Streams, path, pw string) (string, error) {
-	current, _, err := hashesOf(path, []string{o.User})
+	current, _, err := o.hashesOf(path, []string{o.User})
 	if err != nil {
 		return "", err
 	}

@@ -46,7 +46,7 @@ func (o *Options) importUsers(ctx context.Context, s Streams) error {
 		for i, c := range creds {
 			users[i] = c.User
 		}
-		if current, seen, err = hashesOf(path, users); err != nil {
+		if current, seen, err = o.hashesOf(path, users); err != nil {
 			return err
 		}
 	}
@@ -84,9 +84,6 @@ func (o *Options) importUsers(ctx context.Context, s Streams) error {
 			}
 			return err
 		}, o.fileOptions(s)...)
-	}
-	if errors.Is(err, errChangedMeanwhile) {
-		return fail(ExitError, msgImportRace, path)
 	}
 	if err != nil {
 		return o.fileError(err, path)
@@ -167,16 +164,16 @@ func importReason(err error) string {
 
 // hashesOf reads the hashes of users from the file at path, and the SHA-256
 // of what it read.
-func hashesOf(path string, users []string) (map[string][]string, []byte, error) {
+func (o *Options) hashesOf(path string, users []string) (map[string][]string, []byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fail(ExitError, msgOpen, path, strerror(err))
+		return nil, nil, o.fileError(err, path)
 	}
 	defer f.Close()
 	sum := sha256.New()
 	current, err := pwfile.Hashes(io.TeeReader(f, sum), users)
 	if err != nil {
-		return nil, nil, readError(err, path)
+		return nil, nil, o.fileError(err, path)
 	}
 	return current, sum.Sum(nil), nil
 }

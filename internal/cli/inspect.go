@@ -14,7 +14,7 @@ import (
 // array of entry descriptions, one per line. It streams, so a corrupt line
 // stops it with exit 1 after the users before it were printed.
 func (o *Options) list(s Streams) error {
-	f, path, err := openRead(o.File)
+	f, path, err := o.openRead()
 	if err != nil {
 		return err
 	}
@@ -22,7 +22,7 @@ func (o *Options) list(s Streams) error {
 	w := bufio.NewWriter(s.Out)
 	defer w.Flush()
 	if !o.JSON {
-		return readError(pwcheck.List(f, func(e pwcheck.Entry) error {
+		return o.fileError(pwcheck.List(f, func(e pwcheck.Entry) error {
 			_, err := fmt.Fprintln(w, e.User)
 			return err
 		}), path)
@@ -42,7 +42,7 @@ func (o *Options) list(s Streams) error {
 		return enc.Encode(e)
 	})
 	if err != nil {
-		return readError(err, path)
+		return o.fileError(err, path)
 	}
 	w.Write(entry.Bytes())
 	_, err = io.WriteString(w, "]\n")
@@ -59,14 +59,14 @@ func newJSONEncoder(w io.Writer) *json.Encoder {
 // severity: message (or with --json the report), then the verdict: on stdout
 // without errors, exit 1 and on stderr with them.
 func (o *Options) check(s Streams) error {
-	f, path, err := openRead(o.File)
+	f, path, err := o.openRead()
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	rep, err := pwcheck.Check(f, o.Broker)
 	if err != nil {
-		return readError(err, path)
+		return o.fileError(err, path)
 	}
 	uid, gid := -1, -1 // the user running the check, as the broker does
 	if o.Owner != "" {
@@ -76,7 +76,7 @@ func (o *Options) check(s Streams) error {
 	// By the name given: a symbolic link is one of the findings.
 	fileFindings, err := pwcheck.CheckFile(o.File, o.Broker, uid, gid)
 	if err != nil {
-		return readError(err, path)
+		return o.fileError(err, path)
 	}
 	rep.AddFile(fileFindings)
 

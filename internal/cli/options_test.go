@@ -1,13 +1,18 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
@@ -135,6 +140,34 @@ func TestStrerror(t *testing.T) {
 	for _, tt := range tests {
 		if got := strerror(tt.err); got != tt.want {
 			t.Errorf("strerror(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
+
+// TestFileError checks the one mapping from the core packages' errors to
+// messages and exit codes, wrapped as they arrive.
+func TestFileError(t *testing.T) {
+	wrap := func(err error) error { return fmt.Errorf("layer: %w", err) }
+	tests := []struct {
+		mode mode
+		err  error
+		code int
+		msg  string
+	}{
+		{modeSet, wrap(context.Canceled), ExitInterrupted, msgInterrupted},
+		{modeSet, wrap(&pwfile.ParseError{Line: 7, Err: errors.New("x")}), ExitError, "Error: Corrupt password file at line 7."},
+		{modeVerify, wrap(pwfile.ErrUserNotFound), ExitVerifyFailed, "Error: User u not found in password file."},
+		{modeDelete, wrap(pwfile.ErrUserNotFound), ExitError, "Warning: User u not found in password file."},
+		{modeImport, wrap(errChangedMeanwhile), ExitError, "Error: pw changed while the import ran; nothing was written. Run the import again."},
+		{modeList, wrap(&fs.PathError{Op: "read", Path: "pw", Err: syscall.EISDIR}), ExitError, "Error: Unable to open password file pw. Is a directory."},
+		{modeSet, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to write password file pw. No space left on device."},
+		{modeCreate, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to open file pw for writing. No space left on device."},
+	}
+	for _, tt := range tests {
+		o := &Options{mode: tt.mode, User: "u"}
+		var e *Error
+		if err := o.fileError(tt.err, "pw"); !errors.As(err, &e) || e.Code != tt.code || e.Msg != tt.msg {
+			t.Errorf("fileError(%v) in mode %d = %v, want exit %d %q", tt.err, tt.mode, err, tt.code, tt.msg)
 		}
 	}
 }

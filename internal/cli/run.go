@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"runtime"
 	"strings"
 	"syscall"
@@ -162,9 +163,6 @@ func (o *Options) delete(ctx context.Context, s Streams, path string) error {
 	err := atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
 		return pwfile.Delete(r, w, o.User)
 	}, o.fileOptions(s)...)
-	if errors.Is(err, pwfile.ErrUserNotFound) {
-		return fail(ExitError, msgUserMissing, o.User)
-	}
 	return o.fileError(err, path)
 }
 
@@ -205,13 +203,19 @@ func (o *Options) fileOptions(s Streams) []atomicfile.Option {
 	return opts
 }
 
-// fileError turns what the file layer returned into the original's message.
+// fileError is the one place that turns what the file and hash layers
+// returned into messages: this package's *Error as it is, an interrupt, the
+// line of a corrupt file, a missing user or an unusable hash as -v or -D
+// reports it, and the system's reason for a file that could not be opened,
+// read or written. path is the file shown in messages.
 func (o *Options) fileError(err error, path string) error {
 	var (
-		own   *Error
-		parse *pwfile.ParseError
-		open  *atomicfile.OpenError
-		write *atomicfile.WriteError
+		own    *Error
+		parse  *pwfile.ParseError
+		decode *pwhash.DecodeError
+		open   *atomicfile.OpenError
+		write  *atomicfile.WriteError
+		sys    *fs.PathError
 	)
 	switch {
 	case err == nil:
@@ -222,6 +226,14 @@ func (o *Options) fileError(err error, path string) error {
 		return errInterrupted
 	case errors.As(err, &parse):
 		return fail(ExitError, msgCorrupt, parse.Line)
+	case errors.Is(err, pwfile.ErrUserNotFound) && o.mode == modeVerify:
+		return fail(ExitVerifyFailed, msgVerifyNoUser, o.User)
+	case errors.Is(err, pwfile.ErrUserNotFound):
+		return fail(ExitError, msgUserMissing, o.User)
+	case errors.As(err, &decode):
+		return fail(ExitError, msgVerifyBadHash, o.User, decode.Error())
+	case errors.Is(err, errChangedMeanwhile):
+		return fail(ExitError, msgImportRace, path)
 	case errors.Is(err, atomicfile.ErrLockTimeout):
 		return fail(ExitError, msgLockTimeout, o.LockTimeout, path)
 	case errors.As(err, &open) && o.mode == modeCreate:
@@ -232,6 +244,10 @@ func (o *Options) fileError(err error, path string) error {
 		return fail(ExitError, msgOpenCreate, write.Path, strerror(write.Err))
 	case errors.As(err, &write):
 		return fail(ExitError, msgWrite, write.Path, strerror(write.Err))
+	case errors.As(err, &sys):
+		// Opening or reading a file outside atomicfile (-v, --list,
+		// --check, the --if-changed read).
+		return fail(ExitError, msgOpen, path, strerror(err))
 	}
 	return err
 }
