@@ -59,8 +59,8 @@ func registerCompletions(cmd *cobra.Command, o *Options) {
 	values := map[string]cobra.CompletionFunc{
 		"hash": cobra.FixedCompletions(hashChoices, cobra.ShellCompDirectiveNoFileComp),
 		"broker": cobra.FixedCompletions([]cobra.Completion{
-			cobra.CompletionWithDesc("2.0", "12-byte salts: every broker (default)"),
-			cobra.CompletionWithDesc("2.1", "64-byte salts: 2.0 brokers refuse them"),
+			cobra.CompletionWithDesc(pwhash.Broker20.String(), "12-byte salts: every broker (default)"),
+			cobra.CompletionWithDesc(pwhash.Broker21.String(), "64-byte salts: 2.0 brokers refuse them"),
 		}, cobra.ShellCompDirectiveNoFileComp),
 		"completion":   cobra.FixedCompletions([]cobra.Completion{"bash", "zsh", "fish", "powershell"}, cobra.ShellCompDirectiveNoFileComp),
 		"iterations":   none,

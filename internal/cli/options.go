@@ -97,22 +97,14 @@ func (f iterationsFlag) Set(s string) error {
 
 type brokerFlag struct{ b *pwhash.Broker }
 
-func (f brokerFlag) String() string {
-	if *f.b == pwhash.Broker21 {
-		return "2.1"
-	}
-	return "2.0"
-}
-func (f brokerFlag) Type() string { return "version" }
+func (f brokerFlag) String() string { return f.b.String() }
+func (f brokerFlag) Type() string   { return "version" }
 func (f brokerFlag) Set(s string) error {
-	switch s {
-	case "2.0":
-		*f.b = pwhash.Broker20
-	case "2.1":
-		*f.b = pwhash.Broker21
-	default:
+	b, err := pwhash.ParseBroker(s)
+	if err != nil {
 		return fail(ExitError, msgBadBroker, s)
 	}
+	*f.b = b
 	return nil
 }
 

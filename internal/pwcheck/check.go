@@ -75,20 +75,12 @@ func (r *Report) add(f Finding) {
 	}
 }
 
-// BrokerName is "2.0" or "2.1".
-func BrokerName(b pwhash.Broker) string {
-	if b == pwhash.Broker21 {
-		return "2.1"
-	}
-	return "2.0"
-}
-
 // Check lints the password file read from r for brokers of generation b
 // and returns the findings in line order. It reads the whole stream in
 // constant memory, apart from one map entry per user, and never runs a key
 // derivation. Its error is r's, or nil.
 func Check(r io.Reader, b pwhash.Broker) (*Report, error) {
-	rep := &Report{Broker: BrokerName(b), Findings: []Finding{}}
+	rep := &Report{Broker: b.String(), Findings: []Finding{}}
 	s := pwfile.NewScanner(r)
 	s.KeepCorrupt()
 	first := map[string]int{}

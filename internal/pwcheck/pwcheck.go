@@ -68,14 +68,10 @@ func decode(hash string) (*pwhash.Decoded, error) {
 }
 
 func algorithmOf(hash string) string {
-	switch {
-	case strings.HasPrefix(hash, "$6$"):
-		return string(pwhash.SHA512)
-	case strings.HasPrefix(hash, "$7$"):
-		return string(pwhash.PBKDF2)
-	case strings.HasPrefix(hash, "$argon2id$"):
-		return string(pwhash.Argon2id)
-	case strings.HasPrefix(hash, "$"):
+	if a, ok := pwhash.AlgorithmOf(hash); ok {
+		return string(a)
+	}
+	if strings.HasPrefix(hash, "$") {
 		return Unknown
 	}
 	return Plaintext

@@ -113,7 +113,7 @@ func TestCheckCrafted(t *testing.T) {
 	for user, line := range lines {
 		for i, b := range []pwhash.Broker{pwhash.Broker20, pwhash.Broker21} {
 			if got := strings.Join(codes(t, line, b), " "); got != want[user][i] {
-				t.Errorf("%s for %s: %q, want %q", user, BrokerName(b), got, want[user][i])
+				t.Errorf("%s for %s: %q, want %q", user, b, got, want[user][i])
 			}
 		}
 	}

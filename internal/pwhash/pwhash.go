@@ -45,6 +45,25 @@ const (
 	Broker21               // Mosquitto 2.1: 64-byte salts
 )
 
+// String is the generation as --broker names it: "2.0" or "2.1".
+func (b Broker) String() string {
+	if b == Broker21 {
+		return "2.1"
+	}
+	return "2.0"
+}
+
+// ParseBroker maps a --broker value, "2.0" or "2.1", to a Broker. Any other
+// value gives an error wrapping ErrUnknownBroker.
+func ParseBroker(name string) (Broker, error) {
+	for _, b := range []Broker{Broker20, Broker21} {
+		if name == b.String() {
+			return b, nil
+		}
+	}
+	return Broker20, fmt.Errorf("%w %q", ErrUnknownBroker, name)
+}
+
 // Params chooses how Hash hashes a password. The zero value gives our
 // default, PBKDF2 with DefaultIterations and SaltLen20, which every 2.0 and
 // 2.1 broker loads.
@@ -116,6 +135,8 @@ var (
 	// ErrUnknownAlgorithm is wrapped by errors for a -H name or
 	// Params.Algorithm this package does not know.
 	ErrUnknownAlgorithm = errors.New("unknown hash algorithm")
+	// ErrUnknownBroker is wrapped by ParseBroker's error.
+	ErrUnknownBroker = errors.New("unknown broker version")
 	// ErrMalformed means the string claims a known format but breaks its
 	// syntax or its limits (bad base64, a leading zero, zero iterations).
 	ErrMalformed = errors.New("malformed password hash")
@@ -166,13 +187,27 @@ const (
 	argon2idPrefix = "$argon2id$"
 )
 
+// AlgorithmOf returns the algorithm whose format a password-file field
+// claims, judged by its prefix ($6$, $7$, $argon2id$) alone, and false for a
+// field with none of them. A broken hash still claims its algorithm.
+func AlgorithmOf(field string) (Algorithm, bool) {
+	switch {
+	case strings.HasPrefix(field, sha512Prefix):
+		return SHA512, true
+	case strings.HasPrefix(field, pbkdf2Prefix):
+		return PBKDF2, true
+	case strings.HasPrefix(field, argon2idPrefix):
+		return Argon2id, true
+	}
+	return "", false
+}
+
 // LooksHashed reports whether a password-file field already holds one of our
 // hash formats, judged by its prefix alone, so that -U leaves it alone
 // instead of hashing the hash as the original does.
 func LooksHashed(field string) bool {
-	return strings.HasPrefix(field, sha512Prefix) ||
-		strings.HasPrefix(field, pbkdf2Prefix) ||
-		strings.HasPrefix(field, argon2idPrefix)
+	_, ok := AlgorithmOf(field)
+	return ok
 }
 
 // Decode parses encoded strictly: counts are ASCII digits without a leading

@@ -418,3 +418,36 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestParseBroker(t *testing.T) {
+	for _, b := range []Broker{Broker20, Broker21} {
+		if got, err := ParseBroker(b.String()); got != b || err != nil {
+			t.Errorf("ParseBroker(%q) = %v, %v; want %v", b.String(), got, err, b)
+		}
+	}
+	for _, name := range []string{"", "2", "2.2", "1.6", " 2.0", "2.0.0"} {
+		if _, err := ParseBroker(name); !errors.Is(err, ErrUnknownBroker) {
+			t.Errorf("ParseBroker(%q): %v, want ErrUnknownBroker", name, err)
+		}
+	}
+}
+
+func TestAlgorithmOf(t *testing.T) {
+	tests := []struct {
+		field string
+		want  Algorithm
+		ok    bool
+	}{
+		{"$6$x$y", SHA512, true},
+		{"$7$", PBKDF2, true},
+		{"$argon2id$v=19", Argon2id, true},
+		{"$argon2i$v=19", "", false},
+		{"$5$x$y", "", false},
+		{"secret", "", false},
+	}
+	for _, tt := range tests {
+		if got, ok := AlgorithmOf(tt.field); got != tt.want || ok != tt.ok {
+			t.Errorf("AlgorithmOf(%q) = %q, %v; want %q, %v", tt.field, got, ok, tt.want, tt.ok)
+		}
+	}
+}
