@@ -270,14 +270,11 @@ func (o *Options) validateArgs(args []string) error {
 	case pwfile.ErrUsernameEmpty:
 		return fail(ExitError, msgUsernameEmpty)
 	}
-	if len(o.Password) > maxPasswordLen {
+	if len(o.Password) > pwfile.MaxPasswordLen {
 		return fail(ExitError, msgPasswordTooLong)
 	}
 	return nil
 }
-
-// maxPasswordLen is the original's limit: MQTT strings are at most 65535 bytes.
-const maxPasswordLen = 65535
 
 // params returns the hash settings for this command line.
 func (o *Options) params() pwhash.Params {

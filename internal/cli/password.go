@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"golang.org/x/term"
 )
 
@@ -59,7 +60,7 @@ func (p *passwordReader) ask(ctx context.Context, prompts io.Writer, prompt stri
 	if len(pw) == 0 {
 		return nil, fail(ExitError, msgEmptyPassword)
 	}
-	if len(pw) > maxPasswordLen {
+	if len(pw) > pwfile.MaxPasswordLen {
 		return nil, fail(ExitError, msgPasswordTooLong)
 	}
 	io.WriteString(prompts, "\n")
@@ -106,5 +107,5 @@ func (p *passwordReader) readLine(ctx context.Context) ([]byte, error) {
 
 func (p *passwordReader) readPipeLine() ([]byte, error) {
 	b, err := p.line.ReadBytes('\n')
-	return bytes.TrimRight(b, "\r\n"), err
+	return pwfile.TrimPasswordLine(b), err
 }

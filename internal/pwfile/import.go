@@ -16,6 +16,14 @@ import (
 // are at most 65535 bytes long.
 const MaxPasswordLen = 65535
 
+// TrimPasswordLine returns a line read for a password without its line
+// ending, and any '\r' or '\n' before it: a password cannot end in '\r',
+// so lines from Windows editors and terminals read as they look. The
+// prompt and --import read passwords the same way through it.
+func TrimPasswordLine(line []byte) []byte {
+	return bytes.TrimRight(line, "\r\n")
+}
+
 // Credential is a user and the password to give it, read from line Line of
 // an import file.
 type Credential struct {
@@ -108,9 +116,7 @@ func ReadImport(r io.Reader) ([]Credential, error) {
 // parseImportLine parses one raw line; a zero Credential and no error mean a
 // line to skip.
 func parseImportLine(num int, raw []byte) (Credential, error) {
-	// As the password prompt reads a line: a password cannot end in '\r',
-	// so CRLF files from Windows editors import as they look.
-	line := bytes.TrimRight(raw, "\r\n")
+	line := TrimPasswordLine(raw)
 	if len(line) > 0 && line[0] == '#' || len(trimSpace(line)) == 0 {
 		return Credential{}, nil
 	}
