@@ -94,7 +94,7 @@ func (o *Options) printLine(ctx context.Context, s Streams, pr *passwordReader) 
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(s.Out, "%s:%s\n", o.User, h)
+	_, err = s.Out.Write(pwfile.AppendEntry(nil, o.User, h))
 	return err
 }
 

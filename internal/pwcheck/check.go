@@ -113,11 +113,11 @@ func Check(r io.Reader, b pwhash.Broker) (*Report, error) {
 	}
 	if err := s.Err(); err != nil {
 		var pe *pwfile.ParseError
-		if !errors.As(err, &pe) {
+		if !errors.As(err, &pe) || !errors.Is(err, pwfile.ErrLineTooLong) {
 			return nil, err
 		}
 		rep.add(Finding{Line: pe.Line, Severity: SeverityError, Code: CodeTooLong,
-			Message: fmt.Sprintf("line longer than %d bytes: the file is damaged; nothing after it was checked", pwfile.MaxLineLen)})
+			Message: pwfile.ErrLineTooLong.Error() + ": the file is damaged; nothing after it was checked"})
 	}
 	if crlf > 0 {
 		rep.add(Finding{Line: crlfFirst, Severity: SeverityWarning, Code: CodeCRLF,

@@ -121,12 +121,17 @@ func Lookup(r io.Reader, user string) (string, error) {
 	return string(hash), nil
 }
 
+// writeEntry writes the line of an entry to w in one Write.
 func writeEntry(w io.Writer, user, hash string) error {
-	b := make([]byte, 0, len(user)+len(hash)+2)
+	_, err := w.Write(AppendEntry(make([]byte, 0, len(user)+len(hash)+2), user, hash))
+	return err
+}
+
+// AppendEntry appends the password-file line "user:hash\n" to b, as every
+// entry is written.
+func AppendEntry(b []byte, user, hash string) []byte {
 	b = append(b, user...)
 	b = append(b, ':')
 	b = append(b, hash...)
-	b = append(b, '\n')
-	_, err := w.Write(b)
-	return err
+	return append(b, '\n')
 }

@@ -32,13 +32,13 @@ type Credential struct {
 	Password []byte
 }
 
-// Reasons ReadImport refuses a line, besides those of CheckUsername.
+// Reasons ReadImport refuses a line, besides those of CheckUsername and
+// ErrLineTooLong.
 var (
 	ErrNoColon         = errors.New("no ':' between username and password")
 	ErrEmptyPassword   = errors.New("empty password")
 	ErrPasswordTooLong = errors.New("password longer than 65535 bytes")
 	ErrUsernameSpace   = errors.New("username starts or ends with white space")
-	ErrLineTooLong     = fmt.Errorf("line longer than %d bytes", MaxLineLen)
 )
 
 // DuplicateError is the cause of a ParseError for a user given a second time.

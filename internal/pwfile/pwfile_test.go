@@ -73,8 +73,8 @@ func TestScannerLineTooLong(t *testing.T) {
 	for s.Scan() {
 	}
 	var pe *ParseError
-	if !errors.As(s.Err(), &pe) || pe.Line != 2 {
-		t.Fatalf("err %v; want ParseError at line 2", s.Err())
+	if !errors.As(s.Err(), &pe) || pe.Line != 2 || !errors.Is(pe, ErrLineTooLong) {
+		t.Fatalf("err %v; want ParseError at line 2 with ErrLineTooLong", s.Err())
 	}
 }
 

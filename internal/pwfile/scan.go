@@ -22,6 +22,10 @@ import (
 // so only a damaged or hostile file reaches it.
 const MaxLineLen = 1 << 20
 
+// ErrLineTooLong is the cause of the ParseError for a line longer than
+// MaxLineLen, in a password file or an import.
+var ErrLineTooLong = fmt.Errorf("line longer than %d bytes", MaxLineLen)
+
 // Kind says what a line of a password file holds.
 type Kind int
 
@@ -105,7 +109,7 @@ func (s *Scanner) Scan() bool {
 		if s.err == nil && s.s.Err() != nil {
 			s.err = s.s.Err()
 			if errors.Is(s.err, bufio.ErrTooLong) {
-				s.err = &ParseError{Line: s.line.Num + 1, Err: fmt.Errorf("line longer than %d bytes", MaxLineLen)}
+				s.err = &ParseError{Line: s.line.Num + 1, Err: ErrLineTooLong}
 			}
 		}
 		return false
