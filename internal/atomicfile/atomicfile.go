@@ -400,7 +400,7 @@ func (t *target) seal(tmp *tempFile, old fs.FileInfo) error {
 	mode, uid, gid := t.cfg.newMode, -1, -1
 	if old != nil {
 		mode = old.Mode() & modeBits
-		uid, gid = fileOwner(old)
+		uid, gid, _ = Owner(old)
 	}
 	if t.cfg.uid >= 0 {
 		uid = t.cfg.uid

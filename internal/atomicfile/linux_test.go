@@ -70,7 +70,8 @@ func ownerOf(t *testing.T, path string) (uid, gid int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fileOwner(fi)
+	uid, gid, _ = Owner(fi)
+	return uid, gid
 }
 
 func TestModeOwnerGroupKept(t *testing.T) {

@@ -27,12 +27,14 @@ func syncDir(dir string) error {
 	return nil
 }
 
-func fileOwner(fi fs.FileInfo) (uid, gid int) {
+// Owner returns the owner and group of the file fi describes, or -1, -1
+// and false where fi holds none (it did not come from the system).
+func Owner(fi fs.FileInfo) (uid, gid int, ok bool) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
-		return -1, -1
+		return -1, -1, false
 	}
-	return int(st.Uid), int(st.Gid)
+	return int(st.Uid), int(st.Gid), true
 }
 
 // chownIfDiffers gives f this owner and group (-1: keep), calling chown only for what differs, so
@@ -42,7 +44,7 @@ func chownIfDiffers(f *os.File, uid, gid int) error {
 	if err != nil {
 		return err
 	}
-	cur, curGid := fileOwner(fi)
+	cur, curGid, _ := Owner(fi)
 	if uid == cur {
 		uid = -1
 	}

@@ -29,9 +29,9 @@ func renameFile(oldpath, newpath string) error {
 // syncDir does nothing: a directory cannot be fsynced on Windows; renameFile writes through.
 func syncDir(string) error { return nil }
 
-// fileOwner reports no owner: Windows files have ACLs, which a new file inherits from its
+// Owner reports no owner: Windows files have ACLs, which a new file inherits from its
 // directory like the file it replaces did.
-func fileOwner(fs.FileInfo) (uid, gid int) { return -1, -1 }
+func Owner(fs.FileInfo) (uid, gid int, ok bool) { return -1, -1, false }
 
 func chownIfDiffers(_ *os.File, uid, gid int) error {
 	if uid == -1 && gid == -1 {

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"os"
 	"os/user"
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 )
 
 // parseOwner reads --owner USER[:GROUP] or :GROUP, each a name or a number,
@@ -57,4 +60,16 @@ func lookupID(s string, lookup func(string) (string, error)) (int, error) {
 	}
 	n, err := strconv.ParseUint(id, 10, 31)
 	return int(n), err
+}
+
+// ownedBy reports whether the file at path has owner uid and group gid;
+// -1 matches any. It is true where files have no Unix owner, since
+// parseOwner refuses --owner there anyway.
+func ownedBy(path string, uid, gid int) bool {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	fileUID, fileGID, ok := atomicfile.Owner(fi)
+	return !ok || (uid < 0 || fileUID == uid) && (gid < 0 || fileGID == gid)
 }

@@ -8,7 +8,8 @@ import (
 	"os"
 	"os/user"
 	"strconv"
-	"syscall"
+
+	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 )
 
 // checkOwnership reports what Mosquitto 2.1 brokers warn about when they
@@ -20,7 +21,7 @@ func checkOwnership(path string, fi fs.FileInfo, uid, gid int) []Finding {
 		out = append(out, Finding{Severity: SeverityWarning, Code: CodeWorldAccess,
 			Message: fmt.Sprintf("mode %04o lets every user of the machine read the hashes (2.1 brokers warn, and say future versions will refuse the file): chmod 600 %s", perm, path)})
 	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
+	fileUID, fileGID, ok := atomicfile.Owner(fi)
 	if !ok {
 		return out
 	}
@@ -30,13 +31,13 @@ func checkOwnership(path string, fi fs.FileInfo, uid, gid int) []Finding {
 	if gid == -1 {
 		gid = os.Getegid()
 	}
-	if uid != AnyID && int(st.Uid) != uid {
+	if uid != AnyID && fileUID != uid {
 		out = append(out, Finding{Severity: SeverityWarning, Code: CodeOwner,
-			Message: fmt.Sprintf("owned by user %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chown %d %s, or name the broker's user with --owner if it is not %s", userName(int(st.Uid)), userName(uid), uid, path, userName(uid))})
+			Message: fmt.Sprintf("owned by user %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chown %d %s, or name the broker's user with --owner if it is not %s", userName(fileUID), userName(uid), uid, path, userName(uid))})
 	}
-	if gid != AnyID && int(st.Gid) != gid {
+	if gid != AnyID && fileGID != gid {
 		out = append(out, Finding{Severity: SeverityWarning, Code: CodeGroup,
-			Message: fmt.Sprintf("group %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chgrp %d %s, or name the broker's group with --owner USER:GROUP if it is not %s", groupName(int(st.Gid)), groupName(gid), gid, path, groupName(gid))})
+			Message: fmt.Sprintf("group %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chgrp %d %s, or name the broker's group with --owner USER:GROUP if it is not %s", groupName(fileGID), groupName(gid), gid, path, groupName(gid))})
 	}
 	return out
 }
