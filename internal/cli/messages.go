@@ -35,9 +35,12 @@ const (
 	msgResolve     = "Error reading password file: %s"
 )
 
-// Our own messages, in the same form.
+// Our own messages, in the same form. The texts of --check's findings live
+// with the checks in package pwcheck, which also puts them in its JSON.
 const (
+	msgVersion       = "mosquitto_passwd (mqpasswd) %s"
 	msgUnknownOption = "Error: Unknown option '%s'."
+	msgNeedsValue    = "Error: Option --%s needs a value."
 	msgUsernameEmpty = "Error: Username must not be empty."
 	msgBadBroker     = "Error: Unknown broker version '%s'; use 2.0 or 2.1."
 	msgBadDuration   = "Error: Invalid lock timeout '%s'; use a duration such as 30s."

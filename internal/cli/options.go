@@ -183,7 +183,7 @@ func flagError(_ *cobra.Command, err error) error {
 		case "I":
 			return fail(ExitError, msgIterationsMissing)
 		}
-		return fail(ExitError, "Error: Option --%s needs a value.", missing.GetFlag().Name)
+		return fail(ExitError, msgNeedsValue, missing.GetFlag().Name)
 	}
 	var unknown *pflag.NotExistError
 	if errors.As(err, &unknown) {

@@ -30,6 +30,6 @@ func Version() string {
 // printVersion is --version: the program, our project's name, so that it can
 // be told from Mosquitto's own tool, and the version.
 func printVersion(out io.Writer) error {
-	_, err := fmt.Fprintf(out, "mosquitto_passwd (mqpasswd) %s\n", Version())
+	_, err := fmt.Fprintf(out, msgVersion+"\n", Version())
 	return err
 }
