@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -38,7 +39,7 @@ func cmdVectors(ts *testscript.TestScript, neg bool, args []string) {
 		if len(fields) != 6 {
 			ts.Fatalf("%s: a row with %d fields", args[0], len(fields))
 		}
-		if len(methods) > 0 && !contains(methods, fields[0]) {
+		if len(methods) > 0 && !slices.Contains(methods, fields[0]) {
 			continue
 		}
 		if what == "lines" {
@@ -51,15 +52,6 @@ func cmdVectors(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Check(s.Err())
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out.String()), 0o600))
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // loginall FILE: every user:password line of the import file FILE logs in

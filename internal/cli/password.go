@@ -18,13 +18,12 @@ var errInterrupted = fail(ExitInterrupted, msgInterrupted)
 // passwordReader reads passwords from standard input: without echo from a
 // terminal, or line by line from a pipe (scripts and "docker exec -i").
 type passwordReader struct {
-	in   io.Reader
 	tty  int // file descriptor of a terminal, or -1
 	line *bufio.Reader
 }
 
 func newPasswordReader(in io.Reader) *passwordReader {
-	p := &passwordReader{in: in, tty: -1}
+	p := &passwordReader{tty: -1}
 	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.tty = int(f.Fd())
 	} else {

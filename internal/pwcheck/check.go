@@ -1,6 +1,7 @@
 package pwcheck
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -179,20 +180,11 @@ func corrupt(l pwfile.Line, b pwhash.Broker) Finding {
 	// The broker skips a line without ':' silently; one with an empty
 	// username or hash makes 2.1 refuse the file (broker-acceptance.md).
 	broker := "brokers skip it"
-	if hasColon(l.Raw) {
+	if bytes.IndexByte(l.Raw, ':') >= 0 {
 		broker = "2.0 brokers skip it, 2.1 brokers refuse the whole file"
 	}
 	f.Message = fmt.Sprintf("corrupt line, not username:hash, a comment or a blank line: %s, and mosquitto_passwd refuses to edit the file; fix or delete the line", broker)
 	return f
-}
-
-func hasColon(b []byte) bool {
-	for _, c := range b {
-		if c == ':' {
-			return true
-		}
-	}
-	return false
 }
 
 func duplicate(line int, user string, first int, b pwhash.Broker) Finding {

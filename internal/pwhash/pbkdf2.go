@@ -42,7 +42,3 @@ func (d *Decoded) appendPBKDF2(dst []byte) []byte {
 	dst = strconv.AppendInt(dst, int64(d.Iterations), 10)
 	return appendB64Fields(dst, paddedB64, d.Salt, d.Key)
 }
-
-func derivePBKDF2(password, salt []byte, iter, keyLen int) ([]byte, error) {
-	return pbkdf2Key(password, salt, iter, keyLen)
-}

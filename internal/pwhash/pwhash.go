@@ -354,7 +354,7 @@ func (d *Decoded) derive(password []byte, keyLen int) ([]byte, error) {
 	case SHA512:
 		return deriveSHA512(password, d.Salt), nil
 	case PBKDF2:
-		return derivePBKDF2(password, d.Salt, d.Iterations, keyLen)
+		return pbkdf2Key(password, d.Salt, d.Iterations, keyLen)
 	case Argon2id:
 		return deriveArgon2id(password, d.Salt, d.Time, d.Memory, d.Threads, keyLen), nil
 	}
