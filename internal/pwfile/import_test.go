@@ -271,15 +271,7 @@ func TestHashAllCancel(t *testing.T) {
 	for i := range creds {
 		creds[i] = Credential{Line: i + 1, User: fmt.Sprint("u", i), Password: []byte("pw")}
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	var calls atomic.Int32
-	hash := func(pw []byte) (string, error) {
-		if calls.Add(1) == 3 {
-			cancel()
-		}
-		return reverse(pw)
-	}
+	ctx, hash, calls := withCancelAt(t, 3)
 	updates, _, err := HashAll(ctx, creds, workers, hash, nil, nil, nil)
 	if !errors.Is(err, context.Canceled) || updates != nil {
 		t.Fatalf("HashAll after cancel: %d updates, %v; want context.Canceled", len(updates), err)

@@ -74,6 +74,21 @@ func TestHashPlaintextErrors(t *testing.T) {
 	}
 }
 
+// withCancelAt returns a context and a hash (reverse) that cancels it from
+// within its nth call, as Ctrl-C would mid-run, and the count of calls.
+func withCancelAt(t *testing.T, n int32) (context.Context, HashFunc, *atomic.Int32) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	calls := new(atomic.Int32)
+	return ctx, func(pw []byte) (string, error) {
+		if calls.Add(1) == n {
+			cancel()
+		}
+		return reverse(pw)
+	}, calls
+}
+
 // TestHashPlaintextCancel is TestHashAllCancel for -U: no queued line is
 // hashed once the context is done, and nothing counts as success.
 func TestHashPlaintextCancel(t *testing.T) {
@@ -82,15 +97,7 @@ func TestHashPlaintextCancel(t *testing.T) {
 	for i := range 1000 {
 		fmt.Fprintf(&in, "u%d:pw%d\n", i, i)
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	var calls atomic.Int32
-	hash := func(pw []byte) (string, error) {
-		if calls.Add(1) == 3 {
-			cancel()
-		}
-		return reverse(pw)
-	}
+	ctx, hash, calls := withCancelAt(t, 3)
 	if _, err := HashPlaintext(ctx, strings.NewReader(in.String()), &bytes.Buffer{}, workers, hash, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("HashPlaintext after cancel: %v; want context.Canceled", err)
 	}
