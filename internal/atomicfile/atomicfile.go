@@ -191,14 +191,31 @@ const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
 // symlink's own name), and an error for anything else, such as ENOTDIR for "file/x" where file is a
 // regular file.
 func Resolve(path string) (string, error) {
+	if path == "" {
+		// realpath("") fails with ENOENT; EvalSymlinks would give ".".
+		return path, nil
+	}
 	real, err := filepath.EvalSymlinks(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return path, nil
 	}
 	if err != nil {
+		// EvalSymlinks reports a loop in words of its own; the kernel's
+		// errno (ELOOP) is what realpath gives and the CLI prints.
+		if _, serr := os.Stat(path); serr != nil {
+			return "", cause(serr)
+		}
 		return "", err
 	}
 	return filepath.Abs(real)
+}
+
+// IsStream reports whether path names a character device or a FIFO, such as
+// /dev/stdout: something written to as a stream, with no content to keep and
+// nothing to replace.
+func IsStream(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0
 }
 
 // Check opens the existing file read-write and closes it, as the original tool does before it
@@ -235,8 +252,26 @@ func Edit(ctx context.Context, path string, fn func(r io.Reader, w io.Writer) er
 // otherwise, or atomically replaces an existing one, keeping its mode, owner and group, under the
 // same lock as Edit. A dangling symlink at path is followed, as fopen does, so the link stays a
 // link. Errors are as for Edit; an existing directory at path is a *WriteError with syscall.EISDIR.
+//
+// A stream at path (IsStream: "-c /dev/stdout") is written to directly, as the original's fopen
+// does: it cannot be replaced and holds nothing to lose.
 func Create(ctx context.Context, path string, fn func(w io.Writer) error, opts ...Option) error {
+	if IsStream(path) {
+		return writeStream(path, fn)
+	}
 	return replace(ctx, path, false, func(_ io.Reader, w io.Writer) error { return fn(w) }, newConfig(opts))
+}
+
+func writeStream(path string, fn func(w io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return &WriteError{Path: path, Err: cause(err)}
+	}
+	err = fn(f)
+	if cerr := f.Close(); cerr != nil && err == nil {
+		err = &WriteError{Path: path, Err: cause(cerr)}
+	}
+	return err
 }
 
 // target is the file being replaced, as found under the lock.
@@ -288,6 +323,16 @@ func locate(path string, edit bool) (*target, error) {
 		}
 		if !fi.Mode().IsRegular() {
 			return nil, t.openErr(errNotRegular)
+		}
+		if !edit {
+			// Create refuses a file its user may not write (EACCES), as
+			// the original's fopen(path, "w") does, rather than replace
+			// it through a writable directory. (Edit's callers Check.)
+			f, err := os.OpenFile(real, os.O_WRONLY, 0)
+			if err != nil {
+				return nil, t.openErr(err)
+			}
+			f.Close()
 		}
 		return t, nil
 	case errors.Is(err, fs.ErrNotExist) && !edit:

@@ -320,6 +320,7 @@ func TestResolve(t *testing.T) {
 		{"./sub/../link", "./sub/../link"}, // sub does not exist: realpath fails with ENOENT too
 		{"missing", "missing"},
 		{"dangling", "dangling"},
+		{"", ""}, // realpath("") fails with ENOENT
 	} {
 		got, err := Resolve(tc.in)
 		if err != nil || got != tc.want {
@@ -330,6 +331,14 @@ func TestResolve(t *testing.T) {
 		t.Errorf("Resolve(passwd/x) error = %v, want ENOTDIR", err)
 	}
 	assertErrno(t, Check("passwd/x"), (*OpenError)(nil), syscall.ENOTDIR)
+	for _, l := range [][2]string{{"loop1", "loop2"}, {"loop2", "loop1"}} {
+		if err := os.Symlink(l[1], filepath.Join(dir, l[0])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Resolve("loop1"); !errors.Is(err, syscall.ELOOP) {
+		t.Errorf("Resolve(loop1) error = %v, want ELOOP as realpath gives", err)
+	}
 }
 
 func TestCheck(t *testing.T) {

@@ -446,3 +446,33 @@ func TestUnprivileged(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateStream checks that Create writes to a FIFO (as to /dev/stdout)
+// instead of replacing it with a regular file.
+func TestCreateStream(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(path)
+		got <- b
+	}()
+	if !IsStream(path) {
+		t.Fatal("IsStream(fifo) = false")
+	}
+	err := Create(context.Background(), path, func(w io.Writer) error {
+		_, err := io.WriteString(w, "a:b\n")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := <-got; string(b) != "a:b\n" {
+		t.Errorf("the reader got %q", b)
+	}
+	if fi, err := os.Lstat(path); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v, %v", fi, err)
+	}
+}

@@ -114,7 +114,11 @@ func (o *Options) create(ctx context.Context, s Streams, pr *passwordReader, pat
 	if err != nil {
 		return o.fileError(err, path)
 	}
-	fmt.Fprintf(s.Out, msgAdding+"\n", o.User)
+	// Written to a stream ("-c /dev/stdout"), the line is the output, as
+	// with "-c -": no message after it.
+	if !atomicfile.IsStream(path) {
+		fmt.Fprintf(s.Out, msgAdding+"\n", o.User)
+	}
 	return nil
 }
 
