@@ -38,20 +38,21 @@ const (
 // Our own messages, in the same form. The texts of --check's findings live
 // with the checks in package pwcheck, which also puts them in its JSON.
 const (
-	msgVersion       = "mosquitto_passwd (mqpasswd) %s"
-	msgUnknownOption = "Error: Unknown option '%s'."
-	msgNeedsValue    = "Error: Option --%s needs a value."
-	msgUsernameEmpty = "Error: Username must not be empty."
-	msgBadBroker     = "Error: Unknown broker version '%s'; use 2.0 or 2.1."
-	msgBadDuration   = "Error: Invalid lock timeout '%s'; use a duration such as 30s."
-	msgWrite         = "Error: Unable to write password file %s. %s."
-	msgLockTimeout   = "Error: Timed out after %s waiting for another mosquitto_passwd to finish with %s."
-	msgLockWait      = "Waiting for another mosquitto_passwd to finish with %s..."
-	msgInterrupted   = "Error: Interrupted; the password file is unchanged."
-	msgArgon2Warning = "Warning: argon2id hashes are accepted only by Mosquitto 2.1 brokers built with argon2 support; 2.0 brokers and the official 2.1 images refuse them."
-	msgHashFailed    = "Error: Unable to hash password: %s."
-	msgInternal      = "Error: %s."
-	msgUnknownShell  = "Error: Unknown shell '%s' for --completion; use bash, zsh, fish or powershell."
+	msgVersion         = "mosquitto_passwd (mqpasswd) %s"
+	msgUnknownOption   = "Error: Unknown option '%s'."
+	msgNeedsValue      = "Error: Option --%s needs a value."
+	msgUsernameEmpty   = "Error: Username must not be empty."
+	msgUsernameComment = "Error: Username must not start with '#': the broker reads such a line as a comment."
+	msgBadBroker       = "Error: Unknown broker version '%s'; use 2.0 or 2.1."
+	msgBadDuration     = "Error: Invalid lock timeout '%s'; use a duration such as 30s."
+	msgWrite           = "Error: Unable to write password file %s. %s."
+	msgLockTimeout     = "Error: Timed out after %s waiting for another mosquitto_passwd to finish with %s."
+	msgLockWait        = "Waiting for another mosquitto_passwd to finish with %s..."
+	msgInterrupted     = "Error: Interrupted; the password file is unchanged."
+	msgArgon2Warning   = "Warning: argon2id hashes are accepted only by Mosquitto 2.1 brokers built with argon2 support; 2.0 brokers and the official 2.1 images refuse them."
+	msgHashFailed      = "Error: Unable to hash password: %s."
+	msgInternal        = "Error: %s."
+	msgUnknownShell    = "Error: Unknown shell '%s' for --completion; use bash, zsh, fish or powershell."
 
 	// Combinations and arguments of -i, -v, -n, --list, --check, --import,
 	// --owner, --if-changed and --json, checked after the original's rules.

@@ -267,6 +267,8 @@ func (o *Options) validateArgs(args []string) error {
 		return fail(ExitError, msgUsernameControl)
 	case pwfile.ErrUsernameColon:
 		return fail(ExitError, msgUsernameColon)
+	case pwfile.ErrUsernameComment:
+		return fail(ExitError, msgUsernameComment)
 	case pwfile.ErrUsernameEmpty:
 		return fail(ExitError, msgUsernameEmpty)
 	}

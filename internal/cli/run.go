@@ -224,6 +224,10 @@ func (o *Options) fileError(err error, path string) error {
 		return own
 	case errors.Is(err, context.Canceled):
 		return errInterrupted
+	case errors.As(err, &parse) && o.mode == modeDelete && errors.Is(err, pwfile.ErrUserNotFound):
+		// The original's two lines: it stops at the corrupt line without
+		// having met the user.
+		return fail(ExitError, msgCorrupt+"\n"+msgUserMissing, parse.Line, o.User)
 	case errors.As(err, &parse):
 		return fail(ExitError, msgCorrupt, parse.Line)
 	case errors.Is(err, pwfile.ErrUserNotFound) && o.mode == modeVerify:

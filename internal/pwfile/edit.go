@@ -77,7 +77,9 @@ func Set(r io.Reader, w io.Writer, updates []Update) (found []bool, err error) {
 }
 
 // Delete copies r to w without any entry of user. It returns ErrUserNotFound
-// when there is none.
+// when there is none. A corrupt line stops it with a *ParseError, joined with
+// ErrUserNotFound when the user had no entry before that line, so that the
+// caller can warn about both as the original does.
 func Delete(r io.Reader, w io.Writer, user string) error {
 	s := NewScanner(r)
 	found := false
@@ -92,6 +94,10 @@ func Delete(r io.Reader, w io.Writer, user string) error {
 		}
 	}
 	if err := s.Err(); err != nil {
+		if !found {
+			// The original warns about both; see Delete's comment.
+			return errors.Join(err, ErrUserNotFound)
+		}
 		return err
 	}
 	if !found {

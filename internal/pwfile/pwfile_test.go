@@ -151,6 +151,19 @@ func TestDelete(t *testing.T) {
 	}
 }
 
+func TestDeleteCorrupt(t *testing.T) {
+	in := "alice:A\nbroken\ncarol:C\n"
+	var pe *ParseError
+	err := Delete(strings.NewReader(in), &bytes.Buffer{}, "alice")
+	if !errors.As(err, &pe) || pe.Line != 2 || errors.Is(err, ErrUserNotFound) {
+		t.Errorf("alice before the corrupt line: err %v, want only a ParseError at line 2", err)
+	}
+	err = Delete(strings.NewReader(in), &bytes.Buffer{}, "carol")
+	if !errors.As(err, &pe) || pe.Line != 2 || !errors.Is(err, ErrUserNotFound) {
+		t.Errorf("carol after the corrupt line: err %v, want a ParseError at line 2 and ErrUserNotFound", err)
+	}
+}
+
 func TestLookup(t *testing.T) {
 	in := "alice:first\n# bob:x\nbob:B\nalice:last\n"
 	if h, err := Lookup(strings.NewReader(in), "alice"); err != nil || h != "last" {
@@ -180,6 +193,8 @@ func TestCheckUsername(t *testing.T) {
 		{"a:b", ErrUsernameColon},
 		{"a:\tb", ErrUsernameControl}, // the original checks control characters first
 		{"", ErrUsernameEmpty},
+		{"#alice", ErrUsernameComment},
+		{"al#ice", nil},
 	}
 	for _, tt := range tests {
 		if err := CheckUsername(tt.name); err != tt.err {

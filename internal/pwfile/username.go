@@ -13,11 +13,13 @@ var (
 	ErrUsernameControl = errors.New("username contains a control character")
 	ErrUsernameColon   = errors.New("username contains ':'")
 	ErrUsernameEmpty   = errors.New("username is empty")
+	ErrUsernameComment = errors.New("username starts with '#'")
 )
 
 // CheckUsername reports whether name can be stored in a password file. The
 // original accepts an empty name and then writes a line its own parser calls
-// corrupt; we refuse it.
+// corrupt, and a name starting with '#', which the broker reads as a
+// comment; we refuse both.
 func CheckUsername(name string) error {
 	if len(name) > MaxUsernameLen {
 		return ErrUsernameTooLong
@@ -35,6 +37,11 @@ func CheckUsername(name string) error {
 	}
 	if name == "" {
 		return ErrUsernameEmpty
+	}
+	// The broker (and our parser) skip lines starting with '#', so such a
+	// user could never log in, and the next run would not find it.
+	if name[0] == '#' {
+		return ErrUsernameComment
 	}
 	return nil
 }
