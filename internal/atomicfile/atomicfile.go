@@ -125,7 +125,6 @@ type config struct {
 	noticeAfter time.Duration
 	notice      func()
 	uid, gid    int
-	newMode     fs.FileMode
 
 	// The operations that make a replacement atomic and durable, replaceable so that tests can
 	// watch their order and make them fail like a bind mount or a failing disk does.
@@ -141,7 +140,6 @@ func newConfig(opts []Option) *config {
 		lockTimeout: DefaultLockTimeout,
 		uid:         -1,
 		gid:         -1,
-		newMode:     0o600,
 		rename:      renameFile,
 		sync:        (*os.File).Sync,
 		syncDir:     syncDir,
@@ -177,11 +175,10 @@ func WithOwner(uid, gid int) Option {
 	return func(c *config) { c.uid, c.gid = uid, gid }
 }
 
-// WithNewFileMode sets the mode of a file that does not exist yet, whatever the umask; the default
-// is 0600. A replaced file always keeps its own mode.
-func WithNewFileMode(m fs.FileMode) Option {
-	return func(c *config) { c.newMode = m & modeBits }
-}
+// newFileMode is the mode of a file that does not exist yet, whatever the umask: a password file
+// holds hashes that must not be readable by others (Mosquitto 2.1 creates its files 0600 too). A
+// replaced file keeps its own mode.
+const newFileMode fs.FileMode = 0o600
 
 // modeBits are the parts of a mode that chmod sets and a replaced file keeps.
 const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
@@ -248,10 +245,9 @@ func Edit(ctx context.Context, path string, fn func(r io.Reader, w io.Writer) er
 	return replace(ctx, path, true, fn, newConfig(opts))
 }
 
-// Create writes a new file at path with what fn writes, mode 0600 unless WithNewFileMode says
-// otherwise, or atomically replaces an existing one, keeping its mode, owner and group, under the
-// same lock as Edit. A dangling symlink at path is followed, as fopen does, so the link stays a
-// link. Errors are as for Edit; an existing directory at path is a *WriteError with syscall.EISDIR.
+// Create writes a new file at path with what fn writes, mode 0600 (newFileMode), or atomically
+// replaces an existing one, keeping its mode, owner and group, under the same lock as Edit. A
+// dangling symlink at path is followed, as fopen does, so the link stays a link. Errors are as for Edit; an existing directory at path is a *WriteError with syscall.EISDIR.
 //
 // A stream at path (IsStream: "-c /dev/stdout") is written to directly, as the original's fopen
 // does: it cannot be replaced and holds nothing to lose.
@@ -442,7 +438,7 @@ func (t *target) open() (old fs.FileInfo, in *os.File, err error) {
 // nil for a new file), or those the options ask for, and makes it durable. Owner and mode come
 // before the fsync so that it covers them.
 func (t *target) seal(tmp *tempFile, old fs.FileInfo) error {
-	mode, uid, gid := t.cfg.newMode, -1, -1
+	mode, uid, gid := newFileMode, -1, -1
 	if old != nil {
 		mode = old.Mode() & modeBits
 		uid, gid, _ = Owner(old)
