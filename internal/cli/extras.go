@@ -167,10 +167,10 @@ func (o *Options) extraPositionals(args []string) (done bool, err error) {
 // reported before any password is asked for.
 func (o *Options) validateTarget() error {
 	switch {
-	case o.mode == modeImport && o.Create && o.File == stdoutFile:
+	case o.mode == modeImport && o.Create && o.File == dashArg:
 		// Elsewhere "-c -" prints the line; an import has no line to print.
 		return fail(ExitError, msgImportStdout)
-	case o.Owner != "" && o.mode == modeCreate && o.File == stdoutFile:
+	case o.Owner != "" && o.mode == modeCreate && o.File == dashArg:
 		return fail(ExitError, msgConflict, "-c -", "--owner")
 	case o.Owner != "":
 		var err error

@@ -112,7 +112,7 @@ func (o *Options) printImported(s Streams, added, updated, unchanged int) {
 // bad line on stderr before it fails.
 func (o *Options) readImport(s Streams) ([]pwfile.Credential, error) {
 	name, in := o.Import, s.In
-	if name == stdoutFile {
+	if name == dashArg {
 		name = msgStdinName
 	} else {
 		f, err := os.Open(o.Import)

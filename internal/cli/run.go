@@ -16,9 +16,10 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
-// stdoutFile is the file name with which -c prints the line instead of
-// writing a file, as Mosquitto 2.1 does.
-const stdoutFile = "-"
+// dashArg is the file name "-": the standard output for -c (Mosquitto 2.1
+// prints the line instead of writing a file), the standard input for
+// --import.
+const dashArg = "-"
 
 // lockNoticeAfter is how long a run waits for another one's lock before it
 // says why it is not finishing.
@@ -29,7 +30,7 @@ func (o *Options) run(ctx context.Context, s Streams) error {
 	if done, err := o.runExtra(ctx, s, pr); done {
 		return err
 	}
-	if o.mode == modeCreate && o.File == stdoutFile {
+	if o.mode == modeCreate && o.File == dashArg {
 		return o.printLine(ctx, s, pr)
 	}
 	path, err := atomicfile.Resolve(o.File)
