@@ -8,7 +8,6 @@ import (
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
-	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 	"github.com/spf13/pflag"
 )
 
@@ -246,27 +245,9 @@ func (o *Options) verify(ctx context.Context, s Streams, pr *passwordReader) err
 	return nil
 }
 
-// keeps reports whether an existing hash may stay under --if-changed: it
-// must be of the algorithm asked for (with -I, of that iteration count) and
-// load in the target broker, so that changing -H, -I or --broker in a
-// configuration rewrites the entry.
+// keeps reports whether an existing hash may stay under --if-changed.
 func (o *Options) keeps(hash string) bool {
-	d, err := pwhash.Decode(hash)
-	if err != nil {
-		return false
-	}
-	p := o.params()
-	if d.Algorithm != p.Algorithm || o.Iterations > 0 && d.Algorithm == pwhash.PBKDF2 && d.Iterations != o.Iterations {
-		return false
-	}
-	a := d.Accepted()
-	switch {
-	case d.Algorithm == pwhash.Argon2id:
-		return a.Broker21Argon2
-	case o.Broker == pwhash.Broker21:
-		return a.Broker21
-	}
-	return a.Broker20
+	return o.params().Satisfies(hash, o.Broker, o.Iterations > 0)
 }
 
 // hashIfChanged hashes pw for --if-changed, unless the user's entries in the

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
+	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
 // errChangedMeanwhile stops an --if-changed import whose file changed after
@@ -52,7 +53,7 @@ func (o *Options) importUsers(ctx context.Context, s Streams) error {
 	}
 
 	step, done := newProgress(s, len(creds), "Hashing")
-	updates, unchanged, err := pwfile.HashAll(ctx, creds, workers(o.params().Algorithm), o.hasher(s), current, o.keeps, step)
+	updates, unchanged, err := pwfile.HashAll(ctx, creds, pwhash.Workers(o.params().Algorithm), o.hasher(s), current, o.keeps, step)
 	done()
 	if err != nil {
 		return o.fileError(err, path)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -171,25 +170,12 @@ func (o *Options) hashFile(ctx context.Context, s Streams, path string) error {
 	hash := o.hasher(s)
 	step, done := newProgress(s, -1, "Hashing")
 	err := atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
-		_, err := pwfile.HashPlaintext(ctx, r, w, workers(o.params().Algorithm), hash, step)
+		_, err := pwfile.HashPlaintext(ctx, r, w, pwhash.Workers(o.params().Algorithm), hash, step)
 		return err
 	}, o.fileOptions(s)...)
 	done()
 	return o.fileError(err, path)
 }
-
-// workers is how many passwords to hash at once: one per core, and for
-// argon2id no more than fit in argon2Budget.
-func workers(a pwhash.Algorithm) int {
-	n := runtime.GOMAXPROCS(0)
-	if a == pwhash.Argon2id {
-		n = min(n, argon2Budget/pwhash.Argon2Memory)
-	}
-	return max(n, 1)
-}
-
-// argon2Budget bounds the memory of parallel argon2id hashing, in KiB.
-const argon2Budget = 512 * 1024
 
 func (o *Options) fileOptions(s Streams) []atomicfile.Option {
 	opts := []atomicfile.Option{

@@ -18,9 +18,8 @@ import (
 // with WITH_ARGON2): OWASP's first argon2id setting, 46 MiB and one pass,
 // with a 64-byte salt and a 64-byte tag.
 const (
-	// Argon2Memory is what one argon2id hash we write takes, in KiB, so
-	// callers can bound how many they run at once.
-	Argon2Memory  = 47104
+	// KiB; Workers bounds how many run at once by it.
+	argon2Memory  = 47104
 	argon2Time    = 1
 	argon2Threads = 1
 	argon2SaltLen = 64

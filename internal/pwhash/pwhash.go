@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 )
 
@@ -286,10 +287,7 @@ func (d *Decoded) Accepted() Acceptance {
 // always uses Mosquitto 2.1's m=47104,t=1,p=1 with a 64-byte salt and tag,
 // as its tool ignores -I. Hash is safe for concurrent use.
 func Hash(password []byte, p Params) (string, error) {
-	d := Decoded{Algorithm: p.Algorithm}
-	if d.Algorithm == "" {
-		d.Algorithm = PBKDF2
-	}
+	d := Decoded{Algorithm: p.algorithm()}
 	saltLen, keyLen := SaltLen20, 64
 	switch d.Algorithm {
 	case SHA512, PBKDF2:
@@ -312,7 +310,7 @@ func Hash(password []byte, p Params) (string, error) {
 			}
 		}
 	case Argon2id:
-		d.Memory, d.Time, d.Threads = Argon2Memory, argon2Time, argon2Threads
+		d.Memory, d.Time, d.Threads = argon2Memory, argon2Time, argon2Threads
 		saltLen, keyLen = argon2SaltLen, argon2KeyLen
 	default:
 		return "", fmt.Errorf("%w %q", ErrUnknownAlgorithm, p.Algorithm)
@@ -420,4 +418,50 @@ func appendB64Fields(dst []byte, enc *base64.Encoding, salt, key []byte) []byte 
 	dst = enc.AppendEncode(dst, salt)
 	dst = append(dst, '$')
 	return enc.AppendEncode(dst, key)
+}
+
+// algorithm is p's Algorithm, whose zero value means PBKDF2.
+func (p Params) algorithm() Algorithm {
+	if p.Algorithm == "" {
+		return PBKDF2
+	}
+	return p.Algorithm
+}
+
+// argon2Budget bounds the memory of argon2id hashes run at once, in KiB.
+const argon2Budget = 512 * 1024
+
+// Workers is how many hashes of algorithm a to compute at once: one per core
+// (GOMAXPROCS), and for argon2id, at 46 MiB each, no more than fit in
+// argon2Budget.
+func Workers(a Algorithm) int {
+	n := runtime.GOMAXPROCS(0)
+	if a == Argon2id {
+		n = min(n, argon2Budget/argon2Memory)
+	}
+	return max(n, 1)
+}
+
+// Satisfies reports whether encoded, a hash already in a file, is what p
+// would write for broker b, so that it may stay when its password is set
+// again (--if-changed): the same algorithm, with exactIterations (an
+// explicit -I) the same PBKDF2 iteration count, and loaded by b (argon2id:
+// by 2.1 brokers built with argon2). Changing -H, -I or the broker in a
+// configuration therefore rewrites the entry.
+func (p Params) Satisfies(encoded string, b Broker, exactIterations bool) bool {
+	d, err := Decode(encoded)
+	if err != nil || d.Algorithm != p.algorithm() {
+		return false
+	}
+	if exactIterations && d.Algorithm == PBKDF2 && d.Iterations != p.Iterations {
+		return false
+	}
+	a := d.Accepted()
+	switch {
+	case d.Algorithm == Argon2id:
+		return a.Broker21Argon2
+	case b == Broker21:
+		return a.Broker21
+	}
+	return a.Broker20
 }

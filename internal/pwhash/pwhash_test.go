@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -449,5 +450,55 @@ func TestAlgorithmOf(t *testing.T) {
 		if got, ok := AlgorithmOf(tt.field); got != tt.want || ok != tt.ok {
 			t.Errorf("AlgorithmOf(%q) = %q, %v; want %q, %v", tt.field, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+func TestSatisfies(t *testing.T) {
+	hash := func(p Params) string {
+		t.Helper()
+		h, err := Hash([]byte("pw"), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	pbkdf20 := hash(ParamsFor(PBKDF2, Broker20))
+	pbkdf21 := hash(ParamsFor(PBKDF2, Broker21))
+	sha20 := hash(ParamsFor(SHA512, Broker20))
+	argon := hash(ParamsFor(Argon2id, Broker20))
+	it5 := ParamsFor(PBKDF2, Broker20)
+	it5.Iterations = 5
+	tests := []struct {
+		name    string
+		p       Params
+		encoded string
+		b       Broker
+		exact   bool
+		want    bool
+	}{
+		{"same settings", ParamsFor(PBKDF2, Broker20), pbkdf20, Broker20, false, true},
+		{"zero Params mean PBKDF2", Params{}, pbkdf20, Broker20, false, true},
+		{"other iterations, not asked for", it5, pbkdf20, Broker20, false, true},
+		{"other iterations, asked for", it5, pbkdf20, Broker20, true, false},
+		{"other algorithm", ParamsFor(PBKDF2, Broker20), sha20, Broker20, false, false},
+		{"64-byte salt for a 2.0 broker", ParamsFor(PBKDF2, Broker20), pbkdf21, Broker20, false, false},
+		{"64-byte salt for a 2.1 broker", ParamsFor(PBKDF2, Broker21), pbkdf21, Broker21, false, true},
+		{"argon2id", ParamsFor(Argon2id, Broker21), argon, Broker21, false, true},
+		{"plaintext", ParamsFor(PBKDF2, Broker20), "secret", Broker20, false, false},
+	}
+	for _, tt := range tests {
+		if got := tt.p.Satisfies(tt.encoded, tt.b, tt.exact); got != tt.want {
+			t.Errorf("%s: Satisfies = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestWorkers(t *testing.T) {
+	n := runtime.GOMAXPROCS(0)
+	if got := Workers(PBKDF2); got != n {
+		t.Errorf("Workers(PBKDF2) = %d, want GOMAXPROCS %d", got, n)
+	}
+	if got := Workers(Argon2id); got < 1 || got > n || got*argon2Memory > argon2Budget {
+		t.Errorf("Workers(Argon2id) = %d: want 1..%d within %d KiB", got, n, argon2Budget)
 	}
 }
