@@ -55,10 +55,17 @@ func (f *fileArgFlag) Set(s string) error {
 // operations -c, -D, -U, -v, -n, --list, --check and --import exclude each
 // other, except that -c with --import creates the file from the import.
 func (o *Options) validateExtras() error {
-	ops := []operation{
-		{"-c", o.Create}, {"-D", o.Delete}, {"-U", o.HashFile}, {"-v", o.Verify},
-		{"-n", o.Print}, {"--list", o.List != ""}, {"--check", o.Check != ""}, {"--import", o.Import != ""},
-	}
+	var (
+		create   = operation{"-c", o.Create}
+		del      = operation{"-D", o.Delete}
+		hashFile = operation{"-U", o.HashFile}
+		verify   = operation{"-v", o.Verify}
+		printOp  = operation{"-n", o.Print}
+		list     = operation{"--list", o.List != ""}
+		check    = operation{"--check", o.Check != ""}
+		imp      = operation{"--import", o.Import != ""}
+		ops      = []operation{create, del, hashFile, verify, printOp, list, check, imp}
+	)
 	for i, a := range ops {
 		for _, b := range ops[i+1:] {
 			if a.set && b.set && !(a.name == "-c" && b.name == "--import") {
@@ -66,7 +73,11 @@ func (o *Options) validateExtras() error {
 			}
 		}
 	}
-	inspect := o.List != "" || o.Check != ""
+	inspect := list.set || check.set
+	password := "-i"
+	if o.Batch {
+		password = "-b"
+	}
 	switch {
 	case o.Batch && o.Stdin:
 		return fail(ExitError, msgConflict, "-b", "-i")
@@ -74,14 +85,14 @@ func (o *Options) validateExtras() error {
 		return fail(ExitError, msgConflict, "-i", "-D")
 	case o.Stdin && o.HashFile:
 		return fail(ExitError, msgConflict, "-i", "-U")
-	case (o.Batch || o.Stdin) && (inspect || o.Import != ""):
-		return fail(ExitError, msgConflict, map[bool]string{true: "-b", false: "-i"}[o.Batch], firstSet(ops[5:]...))
+	case (o.Batch || o.Stdin) && (inspect || imp.set):
+		return fail(ExitError, msgConflict, password, firstSet(list, check, imp))
 	case o.JSON && !inspect:
 		return fail(ExitError, msgJSONOnly)
 	case o.IfChanged && (o.Create || o.Delete || o.HashFile || o.Verify || o.Print || inspect):
-		return fail(ExitError, msgConflict, firstSet(ops[:7]...), "--if-changed")
+		return fail(ExitError, msgConflict, firstSet(create, del, hashFile, verify, printOp, list, check), "--if-changed")
 	case o.Owner != "" && (o.Verify || o.Print || o.List != ""):
-		return fail(ExitError, msgConflict, firstSet(ops[3:6]...), "--owner")
+		return fail(ExitError, msgConflict, firstSet(verify, printOp, list), "--owner")
 	}
 	return nil
 }
@@ -152,7 +163,11 @@ func (o *Options) extraPositionals(args []string) (done bool, err error) {
 		if o.File != fileArgLater {
 			return true, want(0, "")
 		}
-		if err := want(1, fmt.Sprintf(msgInspectArgs, map[bool]string{true: "--list", false: "--check"}[o.mode == modeList])); err != nil {
+		option := "--check"
+		if o.mode == modeList {
+			option = "--list"
+		}
+		if err := want(1, fmt.Sprintf(msgInspectArgs, option)); err != nil {
 			return true, err
 		}
 		o.File = args[0]
