@@ -41,9 +41,10 @@ func TestCrashLeavesOldOrNew(t *testing.T) {
 	bin := registeredBinary(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "passwd")
-	var old []byte
-	for i := range 200_000 {
-		old = fmt.Appendf(old, "user%06d:$7$1000$ZQCaLZJlSi+ofH61$QVIE5NBAFA/vmAiwVJtFGi84g2Q8hfG/lm4GnpgoRfyLJdRNQjmtSZuumaiw5XziidlgVCKH1OhQR+st5H1YQA==\n", i)
+	writeUsers(t, file, 200_000, func(i int) string { return fmt.Sprintf("user%06d", i) })
+	old, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
 	}
 	restore := func() {
 		if err := os.WriteFile(file, old, 0o600); err != nil {

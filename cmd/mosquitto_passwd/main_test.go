@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -114,10 +113,7 @@ func cmdVerify(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 3 {
 		ts.Fatalf("usage: verify FILE USER PASSWORD")
 	}
-	f, err := os.Open(ts.MkAbs(args[0]))
-	ts.Check(err)
-	defer f.Close()
-	hash, err := pwfile.Lookup(f, args[1])
+	hash, err := lookup(ts.MkAbs(args[0]), args[1])
 	ts.Check(err)
 	ok, err := pwhash.Verify([]byte(args[2]), hash)
 	ts.Check(err)
@@ -138,10 +134,7 @@ func cmdHashOf(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 3 {
 		ts.Fatalf("usage: hashof [-salt N] FILE USER PREFIX")
 	}
-	f, err := os.Open(ts.MkAbs(args[0]))
-	ts.Check(err)
-	defer f.Close()
-	hash, err := pwfile.Lookup(f, args[1])
+	hash, err := lookup(ts.MkAbs(args[0]), args[1])
 	ts.Check(err)
 	d, err := pwhash.Decode(hash)
 	ts.Check(err)

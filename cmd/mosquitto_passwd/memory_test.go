@@ -42,13 +42,7 @@ func TestEditMemoryIsFlat(t *testing.T) {
 		}
 		t.Skipf("%s is not installed (apt-get install time)", gnuTime)
 	}
-	bin, err := exec.LookPath("mosquitto_passwd")
-	if err != nil || bin == realTool {
-		t.Fatalf("the registered mosquitto_passwd is not first in PATH: %q, %v", bin, err)
-	}
-	if bin, err = filepath.Abs(bin); err != nil {
-		t.Fatal(err)
-	}
+	bin := registeredBinary(t)
 
 	const users = 1_000_000
 	user := func(i int) string { return fmt.Sprintf("user-%07d@devices.example", i) }
