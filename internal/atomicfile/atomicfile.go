@@ -76,6 +76,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/mqpasswd/mqpasswd/internal/owner"
 )
 
 // DefaultLockTimeout is how long a run waits for another one to finish with the same file. An edit,
@@ -169,10 +171,18 @@ func WithWaitNotice(after time.Duration, fn func()) Option {
 	return func(c *config) { c.noticeAfter, c.notice = after, fn }
 }
 
-// WithOwner gives the written file this owner and group; -1 keeps the one it would otherwise get
-// (the replaced file's, or the running user's for a new file).
-func WithOwner(uid, gid int) Option {
-	return func(c *config) { c.uid, c.gid = uid, gid }
+// WithOwner gives the written file the owner and group s names; an unset part keeps the one the
+// file would otherwise get (the replaced file's, or the running user's for a new file).
+func WithOwner(s owner.Spec) Option {
+	return func(c *config) {
+		c.uid, c.gid = -1, -1
+		if s.HasUID {
+			c.uid = s.UID
+		}
+		if s.HasGID {
+			c.gid = s.GID
+		}
+	}
 }
 
 // newFileMode is the mode of a file that does not exist yet, whatever the umask: a password file

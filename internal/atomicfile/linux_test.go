@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mqpasswd/mqpasswd/internal/owner"
 )
 
 // requireRoot skips a test that needs root, except in CI, where not being root is a failure.
@@ -111,13 +113,13 @@ func TestWithOwner(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "passwd")
 	ctx := context.Background()
-	if err := Create(ctx, path, func(w io.Writer) error { return nil }, WithOwner(1883, 1884)); err != nil {
+	if err := Create(ctx, path, func(w io.Writer) error { return nil }, WithOwner(owner.User(1883, 1884))); err != nil {
 		t.Fatal(err)
 	}
 	if uid, gid := ownerOf(t, path); uid != 1883 || gid != 1884 {
 		t.Errorf("owner %d:%d, want 1883:1884", uid, gid)
 	}
-	if err := Edit(ctx, path, appendLine("a:b"), WithOwner(-1, 0)); err != nil {
+	if err := Edit(ctx, path, appendLine("a:b"), WithOwner(owner.Spec{GID: 0, HasGID: true})); err != nil {
 		t.Fatal(err)
 	}
 	if uid, gid := ownerOf(t, path); uid != 1883 || gid != 0 {

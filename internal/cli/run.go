@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
@@ -185,7 +186,7 @@ func (o *Options) fileOptions(s Streams) []atomicfile.Option {
 		}),
 	}
 	if o.Owner != "" {
-		opts = append(opts, atomicfile.WithOwner(o.uid, o.gid))
+		opts = append(opts, atomicfile.WithOwner(owner.Spec{UID: o.uid, GID: o.gid, HasUID: o.uid >= 0, HasGID: o.gid >= 0}))
 	}
 	return opts
 }

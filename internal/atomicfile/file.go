@@ -1,0 +1,157 @@
+package atomicfile
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// Purpose says what a run will do with a file, and so what Open checks before anything is read
+// or any password is asked for.
+type Purpose int
+
+const (
+	// ForReading: -v, --list, --check. The file must exist and be a readable regular file.
+	ForReading Purpose = iota
+	// ForEditing: add, update, delete, -U, --import. The file must exist and be a regular file the
+	// running user may read and write (the original opens it read-write before it prompts).
+	ForEditing
+	// ForCreating: -c. The file may exist (then it must be writable, and is replaced) or not; a
+	// stream such as /dev/stdout is written to directly.
+	ForCreating
+)
+
+// ErrChanged is returned by an Edit made with IfUnchanged when the file's content is no longer the
+// content the snapshot was taken of; nothing was written.
+var ErrChanged = errors.New("file changed since it was read")
+
+// File is a password file opened for one run: its path is resolved once and checked once, by Open,
+// and every later read or write goes through it. It holds no descriptor between calls, so it needs
+// no Close. A File is not safe for concurrent use; separate Files on one path (in one process or
+// several) are serialised by the lock Edit and Create take.
+type File struct {
+	name    string // as given
+	path    string // resolved: the real path of an existing file, else the name as given
+	purpose Purpose
+	stream  bool
+	cfg     *config
+}
+
+// Open resolves name and checks that it can be used for p. Its errors are an *OpenError (for
+// ForCreating a *WriteError) naming the path as the original tool shows it.
+func Open(name string, p Purpose, opts ...Option) (*File, error) {
+	f := &File{name: name, purpose: p, cfg: newConfig(opts)}
+	real, err := Resolve(name)
+	if err != nil {
+		if p == ForCreating {
+			return nil, &WriteError{Path: name, Err: cause(err)}
+		}
+		return nil, &OpenError{Path: name, Err: cause(err)}
+	}
+	f.path = real
+	switch p {
+	case ForCreating:
+		f.stream = IsStream(real)
+	case ForEditing:
+		if err := Check(real); err != nil {
+			return nil, err
+		}
+	case ForReading:
+		r, err := os.Open(real)
+		if err != nil {
+			return nil, &OpenError{Path: real, Err: cause(err)}
+		}
+		r.Close()
+	}
+	return f, nil
+}
+
+// Name is the file's name as given to Open.
+func (f *File) Name() string { return f.name }
+
+// Path is the path messages show: the absolute real path when the file exists, else the name as
+// given, as the original tool shows it.
+func (f *File) Path() string { return f.path }
+
+// IsStream reports whether a File opened ForCreating is a character device or FIFO, written to
+// directly rather than replaced.
+func (f *File) IsStream() bool { return f.stream }
+
+// Stat returns the metadata of the file itself.
+func (f *File) Stat() (fs.FileInfo, error) { return os.Stat(f.path) }
+
+// Snapshot identifies the content a Read saw, for an Edit that must not apply to anything else.
+type Snapshot struct{ sum []byte }
+
+// Read calls fn with the file's current content, without the lock, and returns a snapshot of what
+// fn was given. Read errors are *OpenError.
+func (f *File) Read(ctx context.Context, fn func(r io.Reader) error) (Snapshot, error) {
+	in, err := os.Open(f.path)
+	if err != nil {
+		return Snapshot{}, &OpenError{Path: f.path, Err: cause(err)}
+	}
+	defer in.Close()
+	t := &target{path: f.path, shown: f.path, exists: true, edit: true, cfg: f.cfg}
+	sum := sha256.New()
+	r := newReader(ctx, in, t)
+	if err := fn(io.TeeReader(r, sum)); err != nil {
+		return Snapshot{}, ioFailure(err, r.failure())
+	}
+	if _, err := io.Copy(sum, r); err != nil {
+		return Snapshot{}, err
+	}
+	return Snapshot{sum: sum.Sum(nil)}, nil
+}
+
+// EditOption is a condition on an Edit.
+type EditOption func(*editConfig)
+
+type editConfig struct{ since *Snapshot }
+
+// IfUnchanged makes an Edit fail with ErrChanged, writing nothing, unless the file still holds the
+// content s was taken of.
+func IfUnchanged(s Snapshot) EditOption {
+	return func(c *editConfig) { c.since = &s }
+}
+
+// Edit locks the file, calls fn with a reader of its current content and a writer for the new
+// content and, when fn returns nil, replaces the file atomically and durably (see the package
+// documentation). On any error the file is untouched.
+func (f *File) Edit(ctx context.Context, fn func(r io.Reader, w io.Writer) error, conds ...EditOption) error {
+	var c editConfig
+	for _, o := range conds {
+		o(&c)
+	}
+	if c.since == nil {
+		return Edit(ctx, f.path, fn, f.opts()...)
+	}
+	return Edit(ctx, f.path, func(r io.Reader, w io.Writer) error {
+		var sum hash.Hash = sha256.New()
+		tee := io.TeeReader(r, sum)
+		if err := fn(tee, w); err != nil {
+			return err
+		}
+		if _, err := io.Copy(io.Discard, tee); err != nil {
+			return err
+		}
+		if !bytes.Equal(sum.Sum(nil), c.since.sum) {
+			return ErrChanged
+		}
+		return nil
+	}, f.opts()...)
+}
+
+// Create writes the file anew with what fn writes: a new file is mode 0600, an existing one is
+// replaced keeping its mode, owner and group; a stream is written to directly.
+func (f *File) Create(ctx context.Context, fn func(w io.Writer) error) error {
+	return Create(ctx, f.path, fn, f.opts()...)
+}
+
+func (f *File) opts() []Option {
+	return []Option{func(c *config) { *c = *f.cfg }}
+}
