@@ -76,7 +76,9 @@ func terminal(stream any) (fd int, ok bool) {
 }
 
 // Main runs mosquitto_passwd with args (without the program name) and returns
-// its exit code. It is the only place that turns errors into messages.
+// its exit code. It is the only place that prints an error; flagError (for
+// the options' values) and explain (for everything after) choose its message
+// and exit code.
 func Main(args []string, s Streams) int {
 	err := execute(args, s)
 	var e *Error
