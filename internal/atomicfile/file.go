@@ -42,16 +42,24 @@ type File struct {
 	cfg     *config
 }
 
-// Open resolves name and checks that it can be used for p. Its errors are an *OpenError (for
-// ForCreating a *WriteError) naming the path as the original tool shows it.
+// ResolveError reports that a name could not be resolved to a path, as the original tool's
+// realpath step fails (ENOTDIR for "file/x" where file is a regular file, ELOOP): nothing was
+// opened, and the original reports it in words of its own.
+type ResolveError struct {
+	Name string // as given
+	Err  error  // the cause, a syscall.Errno when the system gave one
+}
+
+func (e *ResolveError) Error() string { return "cannot resolve " + e.Name + ": " + e.Err.Error() }
+func (e *ResolveError) Unwrap() error { return e.Err }
+
+// Open resolves name and checks that it can be used for p. Its errors are a *ResolveError, or an
+// *OpenError (for ForCreating a *WriteError) naming the path as the original tool shows it.
 func Open(name string, p Purpose, opts ...Option) (*File, error) {
 	f := &File{name: name, purpose: p, cfg: newConfig(opts)}
 	real, err := Resolve(name)
 	if err != nil {
-		if p == ForCreating {
-			return nil, &WriteError{Path: name, Err: cause(err)}
-		}
-		return nil, &OpenError{Path: name, Err: cause(err)}
+		return nil, &ResolveError{Name: name, Err: cause(err)}
 	}
 	f.path = real
 	switch p {

@@ -1,10 +1,11 @@
 package cli
 
 import (
+	"context"
 	"io"
-	"os"
 	"strings"
 
+	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 	"github.com/spf13/cobra"
@@ -20,20 +21,6 @@ var completionScripts = map[string]func(*cobra.Command, io.Writer) error{
 	"zsh":        (*cobra.Command).GenZshCompletion,
 	"fish":       func(c *cobra.Command, w io.Writer) error { return c.GenFishCompletion(w, true) },
 	"powershell": (*cobra.Command).GenPowerShellCompletionWithDesc,
-}
-
-// shellFlag takes the --completion value and refuses an unknown shell at
-// once, like the other options' values.
-type shellFlag struct{ s *string }
-
-func (f shellFlag) String() string { return *f.s }
-func (f shellFlag) Type() string   { return "shell" }
-func (f shellFlag) Set(s string) error {
-	if _, ok := completionScripts[s]; !ok {
-		return fail(ExitError, msgUnknownShell, s)
-	}
-	*f.s = s
-	return nil
 }
 
 // printCompletion is --completion SHELL.
@@ -72,45 +59,45 @@ func registerCompletions(cmd *cobra.Command, o *Options) {
 			panic(err) // a flag renamed in bindFlags but not here
 		}
 	}
-	cmd.ValidArgsFunction = func(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		// The second argument is a user of an existing file: not for -c (a
+		// new file), nor where there is no username (-U, --list, --check,
+		// --import); -n has no file, its first argument is the username.
+		editsUser := !o.Create && !o.HashFile && !o.Print && o.List == "" && o.Check == "" && o.Import == ""
 		switch {
-		case len(args) == 0 && !o.Print: // -n has no file: its first argument is the username
+		case len(args) == 0 && !o.Print:
 			return nil, cobra.ShellCompDirectiveDefault
-		case len(args) == 1 && o.editsUser():
-			return usersIn(args[0], toComplete), cobra.ShellCompDirectiveNoFileComp
+		case len(args) == 1 && editsUser:
+			return usersIn(cmd.Context(), args[0], toComplete), cobra.ShellCompDirectiveNoFileComp
 		}
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 }
 
-// editsUser reports whether the command line's second argument is a user of
-// an existing file: not for -c (a new file), nor for the modes that take no
-// username (-U, --list, --check, --import).
-func (o *Options) editsUser() bool {
-	return !o.Create && !o.HashFile && !o.Print && o.List == "" && o.Check == "" && o.Import == ""
-}
-
-// usersIn returns the users in the password file at path whose names start
+// usersIn returns the users in the password file name whose names start
 // with prefix, each once, as far as the file can be read. Only names are
 // returned: a line may hold a plaintext password before -U.
-func usersIn(path, prefix string) []cobra.Completion {
-	f, err := os.Open(path)
+func usersIn(ctx context.Context, name, prefix string) []cobra.Completion {
+	f, err := atomicfile.Open(name, atomicfile.ForReading)
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
 	var users []cobra.Completion
 	seen := map[string]bool{}
-	for s := pwfile.NewScanner(f); s.Scan(); {
-		l := s.Line()
-		if l.Kind != pwfile.Entry {
-			continue
+	f.Read(ctx, func(r io.Reader) error {
+		s := pwfile.NewScanner(r)
+		for s.Scan() {
+			l := s.Line()
+			if l.Kind != pwfile.Entry {
+				continue
+			}
+			u := string(l.User)
+			if strings.HasPrefix(u, prefix) && !seen[u] {
+				seen[u] = true
+				users = append(users, u)
+			}
 		}
-		u := string(l.User)
-		if strings.HasPrefix(u, prefix) && !seen[u] {
-			seen[u] = true
-			users = append(users, u)
-		}
-	}
+		return nil
+	})
 	return users
 }

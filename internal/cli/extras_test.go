@@ -6,6 +6,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mqpasswd/mqpasswd/internal/owner"
+	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
 func TestParseExtrasErrors(t *testing.T) {
@@ -75,29 +78,29 @@ func TestParseExtras(t *testing.T) {
 		args []string
 		want func(*Options) bool
 	}{
-		{[]string{"-i", "pw", "u"}, func(o *Options) bool { return o.mode == modeSet && o.Stdin && o.File == "pw" && o.User == "u" }},
-		{[]string{"-c", "-i", "pw", "u"}, func(o *Options) bool { return o.mode == modeCreate && o.Stdin }},
-		{[]string{"-v", "pw", "u"}, func(o *Options) bool { return o.mode == modeVerify && o.File == "pw" && o.User == "u" }},
-		{[]string{"--verify", "-b", "pw", "u", "-p"}, func(o *Options) bool { return o.mode == modeVerify && o.Password == "-p" }},
-		{[]string{"-v", "-i", "pw", "u"}, func(o *Options) bool { return o.mode == modeVerify && o.Stdin }},
-		{[]string{"-n", "u"}, func(o *Options) bool { return o.mode == modePrint && o.User == "u" && o.File == "" }},
-		{[]string{"--print", "-b", "u", "p"}, func(o *Options) bool { return o.mode == modePrint && o.Password == "p" }},
-		{[]string{"--list", "pw"}, func(o *Options) bool { return o.mode == modeList && o.File == "pw" }},
-		{[]string{"--list", "--json", "pw"}, func(o *Options) bool { return o.mode == modeList && o.JSON && o.File == "pw" }},
-		{[]string{"--list=pw"}, func(o *Options) bool { return o.mode == modeList && o.File == "pw" }},
-		{[]string{"--check", "--broker", "2.1", "pw"}, func(o *Options) bool { return o.mode == modeCheck && o.File == "pw" && o.Broker == 1 }},
-		{[]string{"--owner", "1883:1883", "--check", "pw"}, func(o *Options) bool { return o.mode == modeCheck && o.Owner == "1883:1883" }},
-		{[]string{"--import", "-", "pw"}, func(o *Options) bool { return o.mode == modeImport && o.Import == "-" && o.File == "pw" }},
-		{[]string{"-c", "--import", "u.txt", "pw"}, func(o *Options) bool { return o.mode == modeImport && o.Create && o.File == "pw" }},
-		{[]string{"--if-changed", "--import", "u.txt", "pw"}, func(o *Options) bool { return o.mode == modeImport && o.IfChanged }},
-		{[]string{"--if-changed", "-b", "pw", "u", "p"}, func(o *Options) bool { return o.mode == modeSet && o.IfChanged }},
-		{[]string{"--owner", "mosquitto", "-b", "pw", "u", "p"}, func(o *Options) bool { return o.mode == modeSet && o.Owner == "mosquitto" }},
+		{[]string{"-i", "pw", "u"}, func(o *Options) bool { return o.Stdin && o.File == "pw" && o.User == "u" }},
+		{[]string{"-c", "-i", "pw", "u"}, func(o *Options) bool { return o.Create && o.Stdin }},
+		{[]string{"-v", "pw", "u"}, func(o *Options) bool { return o.Verify && o.File == "pw" && o.User == "u" }},
+		{[]string{"--verify", "-b", "pw", "u", "-p"}, func(o *Options) bool { return o.Verify && o.Batch && o.User == "u" && o.Password == "-p" }},
+		{[]string{"-v", "-i", "pw", "u"}, func(o *Options) bool { return o.Verify && o.Stdin }},
+		{[]string{"-n", "u"}, func(o *Options) bool { return o.Print && o.User == "u" && o.File == "" }},
+		{[]string{"--print", "-b", "u", "p"}, func(o *Options) bool { return o.Print && o.User == "u" && o.Password == "p" }},
+		{[]string{"--list", "pw"}, func(o *Options) bool { return o.List != "" && o.File == "pw" }},
+		{[]string{"--list", "--json", "pw"}, func(o *Options) bool { return o.List != "" && o.JSON && o.File == "pw" }},
+		{[]string{"--list=pw"}, func(o *Options) bool { return o.List != "" && o.File == "pw" }},
+		{[]string{"--check", "--broker", "2.1", "pw"}, func(o *Options) bool { return o.Check != "" && o.File == "pw" && o.Broker == pwhash.Broker21 }},
+		{[]string{"--owner", "1883:1883", "--check", "pw"}, func(o *Options) bool { return o.Check != "" && o.Owner == owner.User(1883, 1883) }},
+		{[]string{"--import", "-", "pw"}, func(o *Options) bool { return o.Import == "-" && o.File == "pw" }},
+		{[]string{"-c", "--import", "u.txt", "pw"}, func(o *Options) bool { return o.Import == "u.txt" && o.Create && o.File == "pw" }},
+		{[]string{"--if-changed", "--import", "u.txt", "pw"}, func(o *Options) bool { return o.Import == "u.txt" && o.IfChanged }},
+		{[]string{"--if-changed", "-b", "pw", "u", "p"}, func(o *Options) bool { return o.IfChanged && o.Password == "p" }},
+		{[]string{"--owner", "mosquitto", "-b", "pw", "u", "p"}, func(o *Options) bool { return o.OwnerName == "mosquitto" && o.Owner.HasUID && !o.Owner.HasGID }},
 		// Original command lines keep their meaning: options end at the
 		// first positional, so these are a username and a password.
 		{[]string{"-b", "pw", "-v", "-i"}, func(o *Options) bool {
-			return o.mode == modeSet && o.User == "-v" && o.Password == "-i" && !o.Verify && !o.Stdin
+			return o.User == "-v" && o.Password == "-i" && !o.Verify && !o.Stdin
 		}},
-		{[]string{"-D", "pw", "-n"}, func(o *Options) bool { return o.mode == modeDelete && o.User == "-n" && !o.Print }},
+		{[]string{"-D", "pw", "-n"}, func(o *Options) bool { return o.Delete && o.User == "-n" && !o.Print }},
 	}
 	for _, tt := range tests {
 		o, err := parse(tt.args, io.Discard)
@@ -112,30 +115,30 @@ func TestParseOwner(t *testing.T) {
 		t.Skip("--owner is refused on Windows")
 	}
 	tests := []struct {
-		spec     string
-		uid, gid int
-		err      string
+		arg  string
+		want owner.Spec
+		err  string
 	}{
-		{"1883:1883", 1883, 1883, ""},
-		{"1883", 1883, -1, ""},
-		{":1883", -1, 1883, ""},
-		{"root:root", 0, 0, ""},
-		{"root", 0, -1, ""},
-		{"0:", 0, 0, "Error: Invalid owner '0:'; use USER, USER:GROUP or :GROUP, by name or number."},
-		{":", 0, 0, "Error: Invalid owner ':'; use USER, USER:GROUP or :GROUP, by name or number."},
-		{"a:b:c", 0, 0, "Error: Invalid owner 'a:b:c'; use USER, USER:GROUP or :GROUP, by name or number."},
-		{"no-such-user-mqp", 0, 0, "Error: Unknown user 'no-such-user-mqp' for --owner."},
-		{"0:no-such-group-mqp", 0, 0, "Error: Unknown group 'no-such-group-mqp' for --owner."},
-		{"99999999999", 0, 0, "Error: Unknown user '99999999999' for --owner."},
+		{"1883:1883", owner.User(1883, 1883), ""},
+		{"1883", owner.Spec{UID: 1883, HasUID: true}, ""},
+		{":1883", owner.Spec{GID: 1883, HasGID: true}, ""},
+		{"root:root", owner.User(0, 0), ""},
+		{"root", owner.Spec{UID: 0, HasUID: true}, ""},
+		{"0:", owner.Spec{}, "Error: Invalid owner '0:'; use USER, USER:GROUP or :GROUP, by name or number."},
+		{":", owner.Spec{}, "Error: Invalid owner ':'; use USER, USER:GROUP or :GROUP, by name or number."},
+		{"a:b:c", owner.Spec{}, "Error: Invalid owner 'a:b:c'; use USER, USER:GROUP or :GROUP, by name or number."},
+		{"no-such-user-mqp", owner.Spec{}, "Error: Unknown user 'no-such-user-mqp' for --owner."},
+		{"0:no-such-group-mqp", owner.Spec{}, "Error: Unknown group 'no-such-group-mqp' for --owner."},
+		{"99999999999", owner.Spec{}, "Error: Unknown user '99999999999' for --owner."},
 	}
 	for _, tt := range tests {
-		uid, gid, err := parseOwner(tt.spec)
+		got, err := parseOwner(tt.arg)
 		var e *Error
 		switch {
-		case tt.err == "" && err == nil && uid == tt.uid && gid == tt.gid:
+		case tt.err == "" && err == nil && got == tt.want:
 		case tt.err != "" && errors.As(err, &e) && e.Msg == tt.err:
 		default:
-			t.Errorf("parseOwner(%q) = %d, %d, %v", tt.spec, uid, gid, err)
+			t.Errorf("parseOwner(%q) = %+v, %v", tt.arg, got, err)
 		}
 	}
 }
@@ -149,7 +152,7 @@ func TestOwnerResolvedByParse(t *testing.T) {
 	wantParseError(t, []string{"--owner", "no-such-user-mqp", "-b", "pw", "u", "p"}, "Error: Unknown user 'no-such-user-mqp' for --owner.")
 	wantParseError(t, []string{"--owner", "0:", "--import", "src", "pw"}, "Error: Invalid owner '0:'; use USER, USER:GROUP or :GROUP, by name or number.")
 	o, err := parse([]string{"--owner", "1883", "-b", "pw", "u", "p"}, io.Discard)
-	if err != nil || o.uid != 1883 || o.gid != -1 {
-		t.Errorf("parse with --owner 1883 = %+v, %v; want uid 1883, gid -1", o, err)
+	if want := (owner.Spec{UID: 1883, HasUID: true}); err != nil || o.Owner != want {
+		t.Errorf("parse with --owner 1883 = %+v, %v; want owner %+v", o, err, want)
 	}
 }

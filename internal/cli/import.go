@@ -3,10 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 
@@ -15,79 +13,70 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
-// errChangedMeanwhile stops an --if-changed import whose file changed after
-// it was read for verifying.
-var errChangedMeanwhile = errors.New("password file changed during the import")
-
-// importUsers is --import SRC FILE: every line of SRC is checked before
-// anything else, the passwords are hashed on all cores, and the file is
-// rewritten once, under the lock, or with -c created with these users alone.
-func (o *Options) importUsers(ctx context.Context, s Streams) error {
-	creds, err := o.readImport(s)
+// importUsers is --import SRC FILE, after readImport checked every line of
+// SRC: the passwords are hashed on all cores, and the file is rewritten
+// once, under the lock, or with -c created with these users alone.
+func importUsers(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential) error {
+	p, err := hashImport(ctx, o, s, f, creds)
 	if err != nil {
 		return err
 	}
-	path, err := atomicfile.Resolve(o.File)
-	if err != nil {
-		return fail(ExitError, msgResolve, strerror(err))
-	}
-	if !o.Create {
-		if err := atomicfile.Check(path); err != nil {
-			return o.fileError(err, path)
-		}
-	}
+	return writeImport(ctx, o, s, f, p)
+}
 
-	// --if-changed reads the file first to verify the passwords in it, and
-	// remembers what it read: the rewrite then checks that it rewrites the
-	// same content, since a user left alone is correct only for that.
-	var current map[string][]string
-	var seen []byte
+// importPlan is what an import writes: the users' new lines, how many users
+// --if-changed leaves alone, and the condition the edit must meet.
+type importPlan struct {
+	updates   []pwfile.Update
+	unchanged int
+	cond      []atomicfile.EditOption
+}
+
+// hashImport hashes the passwords of creds. With --if-changed it first
+// reads the file to verify them, and makes the rewrite conditional on the
+// file being what it read, since a user left alone is right only for that.
+func hashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential) (importPlan, error) {
+	var p importPlan
+	var keep *pwfile.Keep
 	if o.IfChanged {
-		users := make([]string, len(creds))
-		for i, c := range creds {
-			users[i] = c.User
+		var cond atomicfile.EditOption
+		var err error
+		if keep, cond, err = keepFor(ctx, o, f, creds); err != nil {
+			return p, err
 		}
-		if current, seen, err = o.hashesOf(path, users); err != nil {
-			return err
-		}
+		p.cond = append(p.cond, cond)
 	}
-
 	step, done := newProgress(s, len(creds), "Hashing")
-	updates, unchanged, err := pwfile.HashAll(ctx, creds, pwhash.Workers(o.params().Algorithm), o.hasher(s), current, o.keeps, step)
-	done()
-	if err != nil {
-		return o.fileError(err, path)
-	}
-	if len(updates) == 0 && !o.Create {
-		if err := o.keepUnchanged(ctx, s, path); err != nil {
+	defer done()
+	var err error
+	p.updates, p.unchanged, err = pwfile.HashAll(ctx, creds, pwhash.Workers(params(o).Algorithm), hasher(o, s), keep, step)
+	return p, err
+}
+
+// writeImport writes what hashImport planned and prints the summary.
+func writeImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, p importPlan) error {
+	if len(p.updates) == 0 && !o.Create {
+		if err := keepUnchanged(ctx, o, f); err != nil {
 			return err
 		}
-		o.printImported(s, 0, 0, unchanged)
+		printImported(o, s, 0, 0, p.unchanged)
 		return nil
 	}
-
 	var found []bool
+	var err error
 	if o.Create {
-		err = atomicfile.Create(ctx, path, func(w io.Writer) error {
-			found, err = pwfile.Set(bytes.NewReader(nil), w, updates)
+		err = f.Create(ctx, func(w io.Writer) error {
+			found, err = pwfile.Set(bytes.NewReader(nil), w, p.updates)
 			return err
-		}, o.fileOptions(s)...)
+		})
 	} else {
-		err = atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
-			var sum hash.Hash
-			if seen != nil {
-				sum = sha256.New()
-				r = io.TeeReader(r, sum)
-			}
-			found, err = pwfile.Set(r, w, updates)
-			if err == nil && sum != nil && !bytes.Equal(sum.Sum(nil), seen) {
-				return errChangedMeanwhile
-			}
+		err = f.Edit(ctx, func(r io.Reader, w io.Writer) error {
+			found, err = pwfile.Set(r, w, p.updates)
 			return err
-		}, o.fileOptions(s)...)
+		}, p.cond...)
 	}
 	if err != nil {
-		return o.fileError(err, path)
+		return err
 	}
 	updated := 0
 	for _, f := range found {
@@ -95,13 +84,13 @@ func (o *Options) importUsers(ctx context.Context, s Streams) error {
 			updated++
 		}
 	}
-	o.printImported(s, len(updates)-updated, updated, unchanged)
+	printImported(o, s, len(p.updates)-updated, updated, p.unchanged)
 	return nil
 }
 
 // printImported prints the summary of an import; only --if-changed leaves
 // users unchanged, so only it counts them.
-func (o *Options) printImported(s Streams, added, updated, unchanged int) {
+func printImported(o *Options, s Streams, added, updated, unchanged int) {
 	if o.IfChanged {
 		fmt.Fprintf(s.Out, msgImportedIf+"\n", added, updated, unchanged)
 	} else {
@@ -111,7 +100,7 @@ func (o *Options) printImported(s Streams, added, updated, unchanged int) {
 
 // readImport reads and checks the whole import source, and reports every
 // bad line on stderr before it fails.
-func (o *Options) readImport(s Streams) ([]pwfile.Credential, error) {
+func readImport(o *Options, s Streams) ([]pwfile.Credential, error) {
 	name, in := o.Import, s.In
 	if name == dashArg {
 		name = msgStdinName
@@ -161,20 +150,4 @@ func importReason(err error) string {
 		return fmt.Sprintf(reasonLineLong, pwfile.MaxLineLen)
 	}
 	return err.Error()
-}
-
-// hashesOf reads the hashes of users from the file at path, and the SHA-256
-// of what it read.
-func (o *Options) hashesOf(path string, users []string) (map[string][]string, []byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, o.fileError(err, path)
-	}
-	defer f.Close()
-	sum := sha256.New()
-	current, err := pwfile.Hashes(io.TeeReader(f, sum), users)
-	if err != nil {
-		return nil, nil, o.fileError(err, path)
-	}
-	return current, sum.Sum(nil), nil
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 )
 
 // writeUsers writes n user:password lines to a new file in dir and returns
@@ -74,7 +76,7 @@ func TestInterruptedHashing(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
-		err = o.run(ctx, Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard})
+		err = run(ctx, o, Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard})
 		var e *Error
 		if !errors.As(err, &e) || e.Code != ExitInterrupted || e.Msg != msgInterrupted {
 			t.Errorf("%q after Ctrl-C: %v, want exit %d %q", args, err, ExitInterrupted, msgInterrupted)
@@ -82,5 +84,71 @@ func TestInterruptedHashing(t *testing.T) {
 		if got, _ := os.ReadFile(pw); !bytes.Equal(got, plain) {
 			t.Errorf("%q after Ctrl-C changed the file", args)
 		}
+	}
+}
+
+// TestImportRace: an --if-changed import leaves alice alone because her
+// password verified in the file it read; if the file changes before the
+// rewrite, leaving her alone may be wrong, so the import fails with
+// msgImportRace and writes nothing. Unchanged, the same plan is written.
+func TestImportRace(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "passwd")
+	src := filepath.Join(dir, "users")
+	if err := os.WriteFile(src, []byte("alice:pw\ncarol:new\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}
+	mustMain := func(args ...string) {
+		t.Helper()
+		var errOut strings.Builder
+		if code := Main(args, Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: &errOut}); code != ExitOK {
+			t.Fatalf("%q: exit %d: %s", args, code, errOut.String())
+		}
+	}
+	plan := func() (*Options, *atomicfile.File, importPlan) {
+		t.Helper()
+		o, err := parse([]string{"--if-changed", "-I", "1", "--import", src, pw}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		creds, err := readImport(o, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := atomicfile.Open(pw, atomicfile.ForEditing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := hashImport(t.Context(), o, s, f, creds)
+		if err != nil || p.unchanged != 1 || len(p.updates) != 1 || p.updates[0].User != "carol" {
+			t.Fatalf("hashImport = %+v, %v; want carol updated and alice unchanged", p, err)
+		}
+		return o, f, p
+	}
+
+	mustMain("-I", "1", "-c", "-b", pw, "alice", "pw")
+	o, f, p := plan()
+	mustMain("-I", "1", "-b", pw, "alice", "changed") // another run, between the read and the rewrite
+	before, err := os.ReadFile(pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = explain(writeImport(t.Context(), o, s, f, p), o, f)
+	want := fmt.Sprintf(msgImportRace, f.Path())
+	if e := (*Error)(nil); !errors.As(err, &e) || e.Code != ExitError || e.Msg != want {
+		t.Errorf("import after a change: %v, want exit %d %q", err, ExitError, want)
+	}
+	if after, _ := os.ReadFile(pw); !bytes.Equal(after, before) {
+		t.Errorf("the import wrote the changed file:\n%s", after)
+	}
+
+	mustMain("-I", "1", "-b", pw, "alice", "pw")
+	o, f, p = plan()
+	if err := writeImport(t.Context(), o, s, f, p); err != nil {
+		t.Fatalf("import of an unchanged file: %v", err)
+	}
+	if got, _ := os.ReadFile(pw); !bytes.Contains(got, []byte("\ncarol:$7$1$")) {
+		t.Errorf("carol not added:\n%s", got)
 	}
 }

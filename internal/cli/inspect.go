@@ -3,46 +3,48 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 
+	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwcheck"
 )
 
 // list is --list: the users of the file, one per line, or with --json an
 // array of entry descriptions, one per line. It streams, so a corrupt line
 // stops it with exit 1 after the users before it were printed.
-func (o *Options) list(s Streams) error {
-	f, path, err := o.openRead()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+func list(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error {
 	w := bufio.NewWriter(s.Out)
 	defer w.Flush()
 	if !o.JSON {
-		return o.fileError(pwcheck.List(f, func(e pwcheck.Entry) error {
-			_, err := fmt.Fprintln(w, e.User)
-			return err
-		}), path)
+		_, err := f.Read(ctx, func(r io.Reader) error {
+			return pwcheck.List(r, func(e pwcheck.Entry) error {
+				_, err := fmt.Fprintln(w, e.User)
+				return err
+			})
+		})
+		return err
 	}
 	// One entry a line; each is written once the next one shows whether
 	// it needs a comma.
 	var entry bytes.Buffer
 	enc := newJSONEncoder(&entry)
 	io.WriteString(w, "[\n")
-	err = pwcheck.List(f, func(e pwcheck.Entry) error {
-		if entry.Len() > 0 {
-			entry.Truncate(entry.Len() - 1) // the encoder's newline
-			entry.WriteString(",\n")
-			w.Write(entry.Bytes())
-			entry.Reset()
-		}
-		return enc.Encode(e)
+	_, err := f.Read(ctx, func(r io.Reader) error {
+		return pwcheck.List(r, func(e pwcheck.Entry) error {
+			if entry.Len() > 0 {
+				entry.Truncate(entry.Len() - 1) // the encoder's newline
+				entry.WriteString(",\n")
+				w.Write(entry.Bytes())
+				entry.Reset()
+			}
+			return enc.Encode(e)
+		})
 	})
 	if err != nil {
-		return o.fileError(err, path)
+		return err
 	}
 	w.Write(entry.Bytes())
 	_, err = io.WriteString(w, "]\n")
@@ -58,25 +60,30 @@ func newJSONEncoder(w io.Writer) *json.Encoder {
 // check is --check: the findings on stdout, one per line as FILE:LINE:
 // severity: message (or with --json the report), then the verdict: on stdout
 // without errors, exit 1 and on stderr with them.
-func (o *Options) check(s Streams) error {
-	f, path, err := o.openRead()
+func check(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error {
+	var rep *pwcheck.Report
+	_, err := f.Read(ctx, func(r io.Reader) (err error) {
+		rep, err = pwcheck.Check(r, o.Broker)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	rep, err := pwcheck.Check(f, o.Broker)
-	if err != nil {
-		return o.fileError(err, path)
-	}
 	uid, gid := -1, -1 // the user running the check, as the broker does
-	if o.Owner != "" {
+	if o.OwnerName != "" {
 		// --owner USER checks no group, --owner :GROUP no owner.
-		uid, gid = anyIfUnset(o.uid), anyIfUnset(o.gid)
+		uid, gid = pwcheck.AnyID, pwcheck.AnyID
+		if o.Owner.HasUID {
+			uid = o.Owner.UID
+		}
+		if o.Owner.HasGID {
+			gid = o.Owner.GID
+		}
 	}
 	// By the name given: a symbolic link is one of the findings.
 	fileFindings, err := pwcheck.CheckFile(o.File, o.Broker, uid, gid)
 	if err != nil {
-		return o.fileError(err, path)
+		return err
 	}
 	rep.AddFile(fileFindings)
 
@@ -115,13 +122,6 @@ func (o *Options) check(s Streams) error {
 		fmt.Fprintf(w, msgCheckClean+"\n", o.File, rep.Broker, users)
 	}
 	return w.Flush()
-}
-
-func anyIfUnset(id int) int {
-	if id < 0 {
-		return pwcheck.AnyID
-	}
-	return id
 }
 
 // plural is "1 user", "2 users".

@@ -2,123 +2,120 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
-type mode int
-
-const (
-	modeSet      mode = iota // add or update a user (plain or -b)
-	modeCreate               // -c
-	modeDelete               // -D
-	modeHashFile             // -U
-	modeVerify               // -v
-	modePrint                // -n
-	modeList                 // --list
-	modeCheck                // --check
-	modeImport               // --import
-)
-
-// Options is a command line, parsed and checked.
+// Options is a command line: the options as bindFlags reads them, then the
+// positional arguments and the --owner they name, which validate fills in.
 type Options struct {
 	Hash        pwhash.Algorithm
-	Iterations  int // 0: the algorithm's default
+	Iterations  int // 0: none chosen, the algorithm's default
 	Broker      pwhash.Broker
 	Batch       bool
 	Create      bool
 	Delete      bool
-	HashFile    bool
+	HashFile    bool // -U
 	LockTimeout time.Duration
 	Version     bool   // --version: print the version instead
 	Completion  string // --completion: print this shell's completion script instead
 	Stdin       bool   // -i: the password is one line of stdin, without prompt
 	Verify      bool   // -v
 	Print       bool   // -n
-	List        string // --list FILE
-	Check       string // --check FILE
+	List        string // --list FILE, or fileArgLater
+	Check       string // --check FILE, or fileArgLater
 	JSON        bool   // --json, for --list and --check
 	Import      string // --import SRC: user:password lines, - for stdin
-	Owner       string // --owner USER[:GROUP], resolved by run
+	OwnerName   string // --owner USER[:GROUP] as given
 	IfChanged   bool   // --if-changed
 
 	File     string
 	User     string
-	Password string // batch mode only
-
-	mode     mode
-	uid, gid int // from Owner, set only with it; -1 keeps
+	Password string     // batch mode only
+	Owner    owner.Spec // --owner, looked up; zero without it
 }
 
-// hashFlag takes -H values left to right and fails at the first unknown one,
-// as the original does, so that its message wins over later options' errors.
-type hashFlag struct{ a *pwhash.Algorithm }
+// dashArg is the file name "-": the standard output for -c (Mosquitto 2.1
+// prints the line instead of writing a file), the standard input for
+// --import.
+const dashArg = "-"
 
-func (f hashFlag) String() string {
-	if *f.a == "" {
-		return string(pwhash.PBKDF2)
-	}
-	return string(*f.a)
-}
-func (f hashFlag) Type() string { return "name" }
-func (f hashFlag) Set(s string) error {
-	a, err := pwhash.ParseAlgorithm(s)
-	if err != nil {
-		return fail(ExitError, msgUnknownHash, s)
-	}
-	*f.a = a
-	return nil
-}
+// fileArgLater is the value of --list and --check given without "=FILE":
+// the file is then the positional argument, so that other options may come
+// between (--list --json passwd), as options end at the first argument that
+// is not one.
+const fileArgLater = "\x00"
 
-// iterationsFlag reads -I with C's atoi, which the original uses: "12x" is 12
-// and "abc" is 0.
-type iterationsFlag struct{ n *int }
+// bindFlags declares every option on fs, bound to o, with its default. A
+// value is checked as it is read, so that, as in the original, the first bad
+// one from the left decides the message. The options the original does not
+// have (REFERENCE §6 item 7) come last; where Apache htpasswd has a letter
+// for the feature we use it (-i, -v, -n), since upstream means the command
+// line to follow htpasswd's.
+func bindFlags(fs *pflag.FlagSet, o *Options) {
+	fs.TextVarP(&o.Hash, "hash", "H", pwhash.PBKDF2, "the hash: sha512-pbkdf2 (every 2.0 and 2.1 broker), sha512 (what Mosquitto 1.6 and earlier wrote) or argon2id, also called argon2 (only 2.1 brokers built with argon2)")
+	fs.FuncP("iterations", "I", "sha512-pbkdf2 iterations; each one costs the broker CPU time on every client connection", func(s string) error {
+		// C's atoi, as the original reads -I: "12x" is 12 and "abc" is 0.
+		n := atoi(s)
+		if n < 1 {
+			return fail(ExitError, msgIterationsLow)
+		}
+		o.Iterations = n
+		return nil
+	})
+	fs.BoolVarP(&o.Batch, "batch", "b", false, "batch mode: the password is the third argument (other users can see it in ps)")
+	fs.BoolVarP(&o.Create, "create", "c", false, "create the password file, replacing an existing one; with the file name -, print the line on stdout")
+	fs.BoolVarP(&o.Delete, "delete", "D", false, "delete the user (every entry of it)")
+	fs.BoolVarP(&o.HashFile, "update-file", "U", false, "hash every user:plaintext entry of the file; entries that already hold a hash are left alone")
+	fs.TextVar(&o.Broker, "broker", pwhash.Broker20, "the broker generation the file is for: 2.0 (12-byte salts, which every broker accepts) or 2.1 (64-byte salts, which 2.0 brokers refuse)")
+	o.LockTimeout = atomicfile.DefaultLockTimeout
+	fs.Func("lock-timeout", "how long to wait while another mosquitto_passwd is changing the same file", func(s string) error {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			return fail(ExitError, msgBadDuration, s)
+		}
+		o.LockTimeout = d
+		return nil
+	})
+	fs.Bool("help", false, "print the usage text and exit")
+	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
+	fs.Func("completion", "print the completion script for the shell (bash, zsh, fish or powershell) and exit", func(s string) error {
+		if _, ok := completionScripts[s]; !ok {
+			return fail(ExitError, msgUnknownShell, s)
+		}
+		o.Completion = s
+		return nil
+	})
 
-func (f iterationsFlag) String() string {
-	if *f.n == 0 {
-		return strconv.Itoa(pwhash.DefaultIterations)
-	}
-	return strconv.Itoa(*f.n)
-}
-func (f iterationsFlag) Type() string { return "n" }
-func (f iterationsFlag) Set(s string) error {
-	n := atoi(s)
-	if n < 1 {
-		return fail(ExitError, msgIterationsLow)
-	}
-	*f.n = n
-	return nil
-}
+	fs.BoolVarP(&o.Stdin, "stdin", "i", false, "read the password as one line from standard input, without prompt or confirmation (with -c, -v, -n or alone)")
+	fs.BoolVarP(&o.Verify, "verify", "v", false, "verify the user's password against the file instead of changing it: -v [-b|-i] passwordfile username [password]; exit 3 when it is wrong or the user is unknown")
+	fs.BoolVarP(&o.Print, "print", "n", false, "print the username:hash line on stdout instead of writing a file: -n [-b|-i] username [password]")
+	fs.Func("list", "list the users of the password file, one per line (with --json: algorithm, parameters, salt length, line and the brokers that accept each): --list [--json] passwordfile", func(s string) error {
+		o.List = s
+		return nil
+	})
+	fs.Func("check", "check the password file for the --broker generation: corrupt lines, duplicate users, plaintext, rejected or weak hashes, line endings, mode and owner; exit 1 on errors: --check [--json] [--broker 2.0|2.1] passwordfile", func(s string) error {
+		o.Check = s
+		return nil
+	})
+	fs.BoolVar(&o.JSON, "json", false, "with --list or --check: print JSON")
+	fs.StringVar(&o.Import, "import", "", "add or update the users of user:password lines read from this file (- for stdin) in one atomic rewrite: --import SRC passwordfile; with -c, create the file with them alone")
+	fs.StringVar(&o.OwnerName, "owner", "", "give the written file this owner and group (USER, USER:GROUP or :GROUP, by name or number); for --check, the owner the file should have")
+	fs.BoolVar(&o.IfChanged, "if-changed", false, "leave a user whose password already verifies untouched, and the file unwritten when nothing changed")
 
-type brokerFlag struct{ b *pwhash.Broker }
-
-func (f brokerFlag) String() string { return f.b.String() }
-func (f brokerFlag) Type() string   { return "version" }
-func (f brokerFlag) Set(s string) error {
-	b, err := pwhash.ParseBroker(s)
-	if err != nil {
-		return fail(ExitError, msgBadBroker, s)
-	}
-	*f.b = b
-	return nil
-}
-
-type durationFlag struct{ d *time.Duration }
-
-func (f durationFlag) String() string { return f.d.String() }
-func (f durationFlag) Type() string   { return "duration" }
-func (f durationFlag) Set(s string) error {
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return fail(ExitError, msgBadDuration, s)
-	}
-	*f.d = d
-	return nil
+	// The defaults the manual page shows, which a Func flag cannot know.
+	fs.Lookup("iterations").DefValue = strconv.Itoa(pwhash.DefaultIterations)
+	fs.Lookup("lock-timeout").DefValue = atomicfile.DefaultLockTimeout.String()
+	fs.Lookup("list").NoOptDefVal = fileArgLater
+	fs.Lookup("check").NoOptDefVal = fileArgLater
 }
 
 // atoi is C's atoi as glibc implements it (strtol, then truncated to int):
@@ -153,30 +150,22 @@ func atoi(s string) int {
 	return int(int32(n))
 }
 
-// bindFlags declares every option on fs, bound to o.
-func bindFlags(fs *pflag.FlagSet, o *Options) {
-	fs.VarP(hashFlag{&o.Hash}, "hash", "H", "the hash: sha512-pbkdf2 (every 2.0 and 2.1 broker), sha512 (what Mosquitto 1.6 and earlier wrote) or argon2id, also called argon2 (only 2.1 brokers built with argon2)")
-	fs.VarP(iterationsFlag{&o.Iterations}, "iterations", "I", "sha512-pbkdf2 iterations; each one costs the broker CPU time on every client connection")
-	fs.BoolVarP(&o.Batch, "batch", "b", false, "batch mode: the password is the third argument (other users can see it in ps)")
-	fs.BoolVarP(&o.Create, "create", "c", false, "create the password file, replacing an existing one; with the file name -, print the line on stdout")
-	fs.BoolVarP(&o.Delete, "delete", "D", false, "delete the user (every entry of it)")
-	fs.BoolVarP(&o.HashFile, "update-file", "U", false, "hash every user:plaintext entry of the file; entries that already hold a hash are left alone")
-	fs.Var(brokerFlag{&o.Broker}, "broker", "the broker generation the file is for: 2.0 (12-byte salts, which every broker accepts) or 2.1 (64-byte salts, which 2.0 brokers refuse)")
-	fs.Var(durationFlag{&o.LockTimeout}, "lock-timeout", "how long to wait while another mosquitto_passwd is changing the same file")
-	fs.Bool("help", false, "print the usage text and exit")
-	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
-	fs.Var(shellFlag{&o.Completion}, "completion", "print the completion script for the shell (bash, zsh, fish or powershell) and exit")
-	bindExtraFlags(fs, o)
-}
-
 // flagError turns pflag's errors into the original's messages.
 func flagError(_ *cobra.Command, err error) error {
-	var own *Error
-	if errors.As(err, &own) {
+	var (
+		own     *Error
+		invalid *pflag.InvalidValueError
+		missing *pflag.ValueRequiredError
+		unknown *pflag.NotExistError
+	)
+	switch {
+	case errors.As(err, &own):
 		return own
-	}
-	var missing *pflag.ValueRequiredError
-	if errors.As(err, &missing) {
+	case errors.As(err, &invalid) && errors.Is(err, pwhash.ErrUnknownAlgorithm):
+		return fail(ExitError, msgUnknownHash, invalid.GetValue())
+	case errors.As(err, &invalid) && errors.Is(err, pwhash.ErrUnknownBroker):
+		return fail(ExitError, msgBadBroker, invalid.GetValue())
+	case errors.As(err, &missing):
 		switch missing.GetFlag().Shorthand {
 		case "H":
 			return fail(ExitError, msgHashMissing)
@@ -184,9 +173,7 @@ func flagError(_ *cobra.Command, err error) error {
 			return fail(ExitError, msgIterationsMissing)
 		}
 		return fail(ExitError, msgNeedsValue, missing.GetFlag().Name)
-	}
-	var unknown *pflag.NotExistError
-	if errors.As(err, &unknown) {
+	case errors.As(err, &unknown):
 		name := "--" + unknown.GetSpecifiedName()
 		if unknown.GetSpecifiedShortnames() != "" {
 			name = "-" + unknown.GetSpecifiedName()[:1]
@@ -196,18 +183,15 @@ func flagError(_ *cobra.Command, err error) error {
 	return fail(ExitError, msgInternal, err)
 }
 
-// validate checks a command line: the original's rules and arguments, then
-// the rules of our own options that depend on the arguments.
-func (o *Options) validate(args []string) error {
-	if err := o.validateArgs(args); err != nil {
-		return err
-	}
-	return o.validateTarget()
-}
-
-// validateArgs applies the original's checks after the options, in its order
-// (REFERENCE §1, rules 6-18), and fills in the positional arguments.
-func (o *Options) validateArgs(args []string) error {
+// validate holds every rule on a command line's combination of options and
+// its positional arguments, in the order the first failing one decides the
+// message: the original's (REFERENCE §1, rules 6-18), with our own options'
+// rules after each group of them, so that every original command line gets
+// the original's message. It fills in o's positional arguments and looks
+// --owner up, so that a bad owner is reported before any password is asked
+// for.
+func validate(o *Options, args []string) error {
+	// The original's rules 6-9.
 	switch {
 	case o.Create && o.Delete:
 		return fail(ExitError, msgCreateDelete)
@@ -218,71 +202,171 @@ func (o *Options) validateArgs(args []string) error {
 	case o.Delete && o.Batch:
 		return fail(ExitError, msgBatchDelete)
 	}
-	// Our own options after the original's rules, so that every original
-	// command line still gets the original's message.
-	if err := o.validateExtras(); err != nil {
-		return err
+
+	// The operations exclude each other, except that -c with --import
+	// creates the file from the import.
+	var (
+		create   = operation{"-c", o.Create}
+		del      = operation{"-D", o.Delete}
+		hashFile = operation{"-U", o.HashFile}
+		verify   = operation{"-v", o.Verify}
+		printOp  = operation{"-n", o.Print}
+		list     = operation{"--list", o.List != ""}
+		check    = operation{"--check", o.Check != ""}
+		imp      = operation{"--import", o.Import != ""}
+		ops      = []operation{create, del, hashFile, verify, printOp, list, check, imp}
+	)
+	for i, a := range ops {
+		for _, b := range ops[i+1:] {
+			if a.set && b.set && !(a == create && b == imp) {
+				return fail(ExitError, msgConflict, a.name, b.name)
+			}
+		}
+	}
+	inspect := list.set || check.set
+	password := "-i"
+	if o.Batch {
+		password = "-b"
+	}
+	switch {
+	case o.Batch && o.Stdin:
+		return fail(ExitError, msgConflict, "-b", "-i")
+	case o.Stdin && o.Delete:
+		return fail(ExitError, msgConflict, "-i", "-D")
+	case o.Stdin && o.HashFile:
+		return fail(ExitError, msgConflict, "-i", "-U")
+	case (o.Batch || o.Stdin) && (inspect || imp.set):
+		return fail(ExitError, msgConflict, password, firstSet(list, check, imp))
+	case o.JSON && !inspect:
+		return fail(ExitError, msgJSONOnly)
+	case o.IfChanged && (o.Create || o.Delete || o.HashFile || o.Verify || o.Print || inspect):
+		return fail(ExitError, msgConflict, firstSet(create, del, hashFile, verify, printOp, list, check), "--if-changed")
+	case o.OwnerName != "" && (o.Verify || o.Print || list.set):
+		return fail(ExitError, msgConflict, firstSet(verify, printOp, list), "--owner")
 	}
 
-	// Like the original, -c and -D ignore extra arguments.
+	// The positional arguments: the original's rules 10-14, and ours. Too
+	// few give a message naming what is missing, as the original's -c and
+	// -D do; too many give the usage text, as the original's plain mode
+	// does, except that, like the original, -c and -D ignore extra ones.
+	checkUser := true
+	var err error
 	switch {
-	case o.Verify || o.Print || o.List != "" || o.Check != "" || o.Import != "":
-		// done: no username to check (--list, --check, --import).
-		if done, err := o.extraPositionals(args); done || err != nil {
-			return err
+	case o.Verify && o.Batch:
+		err = fill(args, msgVerifyBatchArgs, &o.File, &o.User, &o.Password)
+	case o.Verify:
+		err = fill(args, msgVerifyArgs, &o.File, &o.User)
+	case o.Print && o.Batch:
+		err = fill(args, msgPrintBatchArgs, &o.User, &o.Password)
+	case o.Print:
+		err = fill(args, msgPrintArgs, &o.User)
+	case imp.set:
+		checkUser = false
+		err = fill(args, msgImportArgs, &o.File)
+	case inspect:
+		checkUser = false
+		option, file := "--list", o.List
+		if check.set {
+			option, file = "--check", o.Check
+		}
+		if file == fileArgLater {
+			err = fill(args, fmt.Sprintf(msgInspectArgs, option), &o.File)
+		} else {
+			o.File = file
+			err = fill(args, "")
 		}
 	case o.Create && o.Batch:
 		if len(args) < 3 {
 			return fail(ExitError, msgCreateBatchArgs)
 		}
-		o.mode, o.File, o.User, o.Password = modeCreate, args[0], args[1], args[2]
+		o.File, o.User, o.Password = args[0], args[1], args[2]
 	case o.Create:
 		if len(args) < 2 {
 			return fail(ExitError, msgCreateArgs)
 		}
-		o.mode, o.File, o.User = modeCreate, args[0], args[1]
+		o.File, o.User = args[0], args[1]
 	case o.Delete:
 		if len(args) < 2 {
 			return fail(ExitError, msgDeleteArgs)
 		}
-		o.mode, o.File, o.User = modeDelete, args[0], args[1]
+		o.File, o.User = args[0], args[1]
 	case o.HashFile:
 		if len(args) != 1 {
 			return fail(ExitError, msgUpdateArgs)
 		}
-		o.mode, o.File = modeHashFile, args[0]
-		return nil
+		checkUser = false
+		o.File = args[0]
 	case o.Batch && len(args) == 3:
-		o.mode, o.File, o.User, o.Password = modeSet, args[0], args[1], args[2]
+		o.File, o.User, o.Password = args[0], args[1], args[2]
 	case !o.Batch && len(args) == 2:
-		o.mode, o.File, o.User = modeSet, args[0], args[1]
+		o.File, o.User = args[0], args[1]
 	default:
 		return errUsage
 	}
-
-	switch pwfile.CheckUsername(o.User) {
-	case pwfile.ErrUsernameTooLong:
-		return fail(ExitError, msgUsernameTooLong)
-	case pwfile.ErrUsernameControl:
-		return fail(ExitError, msgUsernameControl)
-	case pwfile.ErrUsernameColon:
-		return fail(ExitError, msgUsernameColon)
-	case pwfile.ErrUsernameComment:
-		return fail(ExitError, msgUsernameComment)
-	case pwfile.ErrUsernameEmpty:
-		return fail(ExitError, msgUsernameEmpty)
+	if err != nil {
+		return err
 	}
-	if len(o.Password) > pwfile.MaxPasswordLen {
-		return fail(ExitError, msgPasswordTooLong)
+
+	// The original's rules 15-18, and an empty or commented-out name.
+	if checkUser {
+		switch pwfile.CheckUsername(o.User) {
+		case pwfile.ErrUsernameTooLong:
+			return fail(ExitError, msgUsernameTooLong)
+		case pwfile.ErrUsernameControl:
+			return fail(ExitError, msgUsernameControl)
+		case pwfile.ErrUsernameColon:
+			return fail(ExitError, msgUsernameColon)
+		case pwfile.ErrUsernameComment:
+			return fail(ExitError, msgUsernameComment)
+		case pwfile.ErrUsernameEmpty:
+			return fail(ExitError, msgUsernameEmpty)
+		}
+		if len(o.Password) > pwfile.MaxPasswordLen {
+			return fail(ExitError, msgPasswordTooLong)
+		}
+	}
+
+	// The rules on the arguments themselves.
+	switch {
+	case imp.set && o.Create && o.File == dashArg:
+		// Elsewhere "-c -" prints the line; an import has no line to print.
+		return fail(ExitError, msgImportStdout)
+	case o.OwnerName != "" && o.Create && o.File == dashArg:
+		return fail(ExitError, msgConflict, "-c -", "--owner")
+	case o.OwnerName != "":
+		o.Owner, err = parseOwner(o.OwnerName)
+		return err
 	}
 	return nil
 }
 
-// params returns the hash settings for this command line.
-func (o *Options) params() pwhash.Params {
-	p := pwhash.ParamsFor(o.Hash, o.Broker)
-	if o.Iterations > 0 {
-		p.Iterations = o.Iterations
+// fill sets dst to args, one each, for our own operations: too few give the
+// message few, too many the usage text.
+func fill(args []string, few string, dst ...*string) error {
+	switch {
+	case len(args) < len(dst):
+		return fail(ExitError, "%s", few)
+	case len(args) > len(dst):
+		return errUsage
 	}
-	return p
+	for i, d := range dst {
+		*d = args[i]
+	}
+	return nil
+}
+
+// operation is an option that chooses what a run does, and whether it is set.
+type operation struct {
+	name string
+	set  bool
+}
+
+// firstSet returns the name of the first operation that is set.
+func firstSet(ops ...operation) string {
+	for _, op := range ops {
+		if op.set {
+			return op.name
+		}
+	}
+	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
@@ -77,15 +78,16 @@ func TestParse(t *testing.T) {
 		args []string
 		want Options
 	}{
-		{[]string{"pw", "alice"}, Options{mode: modeSet, File: "pw", User: "alice"}},
-		{[]string{"-b", "pw", "alice", "-secret"}, Options{mode: modeSet, Batch: true, File: "pw", User: "alice", Password: "-secret"}},
-		{[]string{"-c", "-b", "pw", "alice", "s", "extra"}, Options{mode: modeCreate, Create: true, Batch: true, File: "pw", User: "alice", Password: "s"}},
-		{[]string{"-D", "pw", "-D"}, Options{mode: modeDelete, Delete: true, File: "pw", User: "-D"}},
-		{[]string{"-b", "--", "u", "p"}, Options{mode: modeSet, Batch: true, File: "--", User: "u", Password: "p"}},
-		{[]string{"-b", "pw", "u", "--version"}, Options{mode: modeSet, Batch: true, File: "pw", User: "u", Password: "--version"}},
-		{[]string{"-U", "-b", "pw"}, Options{mode: modeHashFile, HashFile: true, Batch: true, File: "pw"}},
-		{[]string{"-H", "sha512", "-I", "12x", "-H", "argon2", "pw", "u"}, Options{mode: modeSet, Hash: pwhash.Argon2id, Iterations: 12, File: "pw", User: "u"}},
-		{[]string{"--broker", "2.1", "-c", "-", "u"}, Options{mode: modeCreate, Broker: pwhash.Broker21, Create: true, File: "-", User: "u"}},
+		{[]string{"pw", "alice"}, Options{File: "pw", User: "alice"}},
+		{[]string{"-b", "pw", "alice", "-secret"}, Options{Batch: true, File: "pw", User: "alice", Password: "-secret"}},
+		{[]string{"-c", "-b", "pw", "alice", "s", "extra"}, Options{Create: true, Batch: true, File: "pw", User: "alice", Password: "s"}},
+		{[]string{"-D", "pw", "-D"}, Options{Delete: true, File: "pw", User: "-D"}},
+		{[]string{"-b", "--", "u", "p"}, Options{Batch: true, File: "--", User: "u", Password: "p"}},
+		{[]string{"-b", "pw", "u", "--version"}, Options{Batch: true, File: "pw", User: "u", Password: "--version"}},
+		{[]string{"-U", "-b", "pw"}, Options{HashFile: true, Batch: true, File: "pw"}},
+		{[]string{"-H", "sha512", "-I", "12x", "-H", "argon2", "pw", "u"}, Options{Hash: pwhash.Argon2id, Iterations: 12, File: "pw", User: "u"}},
+		{[]string{"--broker", "2.1", "-c", "-", "u"}, Options{Broker: pwhash.Broker21, Create: true, File: "-", User: "u"}},
+		{[]string{"--lock-timeout", "1m", "pw", "u"}, Options{LockTimeout: time.Minute, File: "pw", User: "u"}},
 	}
 	for _, tt := range tests {
 		o, err := parse(tt.args, io.Discard)
@@ -93,7 +95,13 @@ func TestParse(t *testing.T) {
 			t.Errorf("parse(%q): %v", tt.args, err)
 			continue
 		}
-		tt.want.LockTimeout = o.LockTimeout
+		// The defaults, unless the test sets them.
+		if tt.want.Hash == "" {
+			tt.want.Hash = pwhash.PBKDF2
+		}
+		if tt.want.LockTimeout == 0 {
+			tt.want.LockTimeout = atomicfile.DefaultLockTimeout
+		}
 		if *o != tt.want {
 			t.Errorf("parse(%q) = %+v, want %+v", tt.args, *o, tt.want)
 		}
@@ -144,30 +152,35 @@ func TestStrerror(t *testing.T) {
 	}
 }
 
-// TestFileError checks the one mapping from the core packages' errors to
+// TestExplain checks the one mapping from the core packages' errors to
 // messages and exit codes, wrapped as they arrive.
-func TestFileError(t *testing.T) {
+func TestExplain(t *testing.T) {
 	wrap := func(err error) error { return fmt.Errorf("layer: %w", err) }
 	tests := []struct {
-		mode mode
+		o    Options
 		err  error
 		code int
 		msg  string
 	}{
-		{modeSet, wrap(context.Canceled), ExitInterrupted, msgInterrupted},
-		{modeSet, wrap(&pwfile.ParseError{Line: 7, Err: errors.New("x")}), ExitError, "Error: Corrupt password file at line 7."},
-		{modeVerify, wrap(pwfile.ErrUserNotFound), ExitVerifyFailed, "Error: User u not found in password file."},
-		{modeDelete, wrap(pwfile.ErrUserNotFound), ExitError, "Warning: User u not found in password file."},
-		{modeImport, wrap(errChangedMeanwhile), ExitError, "Error: pw changed while the import ran; nothing was written. Run the import again."},
-		{modeList, wrap(&fs.PathError{Op: "read", Path: "pw", Err: syscall.EISDIR}), ExitError, "Error: Unable to open password file pw. Is a directory."},
-		{modeSet, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to write password file pw. No space left on device."},
-		{modeCreate, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to open file pw for writing. No space left on device."},
+		{Options{}, wrap(context.Canceled), ExitInterrupted, msgInterrupted},
+		{Options{}, wrap(&atomicfile.ResolveError{Name: "pw/x", Err: syscall.ENOTDIR}), ExitError, "Error reading password file: Not a directory"},
+		{Options{}, wrap(&pwfile.ParseError{Line: 7, Err: errors.New("x")}), ExitError, "Error: Corrupt password file at line 7."},
+		{Options{Delete: true}, wrap(&pwfile.ParseError{Line: 7, Err: pwfile.ErrUserNotFound}), ExitError, "Error: Corrupt password file at line 7.\nWarning: User u not found in password file."},
+		{Options{Verify: true}, wrap(pwfile.ErrUserNotFound), ExitVerifyFailed, "Error: User u not found in password file."},
+		{Options{Delete: true}, wrap(pwfile.ErrUserNotFound), ExitError, "Warning: User u not found in password file."},
+		{Options{Import: "src"}, wrap(atomicfile.ErrChanged), ExitError, "Error: pw changed while the import ran; nothing was written. Run the import again."},
+		{Options{Check: "pw"}, wrap(&fs.PathError{Op: "lstat", Path: "pw", Err: syscall.EACCES}), ExitError, "Error: Unable to open password file pw. Permission denied."},
+		{Options{List: "pw"}, wrap(&atomicfile.OpenError{Path: "/d/pw", Err: syscall.EISDIR}), ExitError, "Error: Unable to open password file /d/pw. Is a directory."},
+		{Options{Create: true}, wrap(&atomicfile.OpenError{Path: "/d/pw", Err: syscall.EACCES}), ExitError, "Error: Unable to open file /d/pw for writing. Permission denied."},
+		{Options{}, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to write password file pw. No space left on device."},
+		{Options{Create: true}, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to open file pw for writing. No space left on device."},
+		{Options{Create: true, Import: "src"}, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to write password file pw. No space left on device."},
 	}
 	for _, tt := range tests {
-		o := &Options{mode: tt.mode, User: "u"}
+		tt.o.File, tt.o.User = "pw", "u"
 		var e *Error
-		if err := o.fileError(tt.err, "pw"); !errors.As(err, &e) || e.Code != tt.code || e.Msg != tt.msg {
-			t.Errorf("fileError(%v) in mode %d = %v, want exit %d %q", tt.err, tt.mode, err, tt.code, tt.msg)
+		if err := explain(tt.err, &tt.o, nil); !errors.As(err, &e) || e.Code != tt.code || e.Msg != tt.msg {
+			t.Errorf("explain(%v) for %+v = %v, want exit %d %q", tt.err, tt.o, err, tt.code, tt.msg)
 		}
 	}
 }

@@ -1,51 +1,51 @@
 package cli
 
 import (
-	"os"
 	"os/user"
 	"runtime"
 	"strconv"
 	"strings"
 
-	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/owner"
 )
 
-// parseOwner reads --owner USER[:GROUP] or :GROUP, each a name or a number,
-// into a uid and gid (-1: keep). Numbers are taken as they are, without a
-// lookup, so that a Docker host can hand the file to a container's user
-// (--owner 1883:1883) that it does not know itself.
-func parseOwner(spec string) (uid, gid int, err error) {
+// parseOwner reads --owner USER[:GROUP] or :GROUP, each a name or a number.
+// Numbers are taken as they are, without a lookup, so that a Docker host can
+// hand the file to a container's user (--owner 1883:1883) that it does not
+// know itself.
+func parseOwner(arg string) (spec owner.Spec, err error) {
 	if runtime.GOOS == "windows" {
-		return 0, 0, fail(ExitError, msgOwnerUnsupported)
+		return spec, fail(ExitError, msgOwnerUnsupported)
 	}
-	name, group, hasGroup := strings.Cut(spec, ":")
+	name, group, hasGroup := strings.Cut(arg, ":")
 	if name == "" && !hasGroup || hasGroup && group == "" || strings.Contains(group, ":") {
-		return 0, 0, fail(ExitError, msgOwnerBad, spec)
+		return spec, fail(ExitError, msgOwnerBad, arg)
 	}
-	uid, gid = -1, -1
 	if name != "" {
-		if uid, err = lookupID(name, func(n string) (string, error) {
+		spec.HasUID = true
+		if spec.UID, err = lookupID(name, func(n string) (string, error) {
 			u, err := user.Lookup(n)
 			if err != nil {
 				return "", err
 			}
 			return u.Uid, nil
 		}); err != nil {
-			return 0, 0, fail(ExitError, msgOwnerUser, name)
+			return owner.Spec{}, fail(ExitError, msgOwnerUser, name)
 		}
 	}
 	if hasGroup {
-		if gid, err = lookupID(group, func(n string) (string, error) {
+		spec.HasGID = true
+		if spec.GID, err = lookupID(group, func(n string) (string, error) {
 			g, err := user.LookupGroup(n)
 			if err != nil {
 				return "", err
 			}
 			return g.Gid, nil
 		}); err != nil {
-			return 0, 0, fail(ExitError, msgOwnerGroup, group)
+			return owner.Spec{}, fail(ExitError, msgOwnerGroup, group)
 		}
 	}
-	return uid, gid, nil
+	return spec, nil
 }
 
 // lookupID returns s as a number if it is one (below 2^31, as chown takes
@@ -60,16 +60,4 @@ func lookupID(s string, lookup func(string) (string, error)) (int, error) {
 	}
 	n, err := strconv.ParseUint(id, 10, 31)
 	return int(n), err
-}
-
-// ownedBy reports whether the file at path has owner uid and group gid;
-// -1 matches any. It is true where files have no Unix owner, since
-// parseOwner refuses --owner there anyway.
-func ownedBy(path string, uid, gid int) bool {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return false
-	}
-	fileUID, fileGID, ok := atomicfile.Owner(fi)
-	return !ok || (uid < 0 || fileUID == uid) && (gid < 0 || fileGID == gid)
 }

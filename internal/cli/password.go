@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"golang.org/x/term"
@@ -22,14 +21,11 @@ type passwordReader struct {
 	line *bufio.Reader
 }
 
-func newPasswordReader(in io.Reader) *passwordReader {
-	p := &passwordReader{tty: -1}
-	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.tty = int(f.Fd())
-	} else {
-		p.line = bufio.NewReaderSize(in, 4096)
+func newPasswordReader(s Streams) *passwordReader {
+	if s.InTerminal {
+		return &passwordReader{tty: s.InFd}
 	}
-	return p
+	return &passwordReader{tty: -1, line: bufio.NewReaderSize(s.In, 4096)}
 }
 
 // readNew asks for a new password twice, as the original does: each prompt

@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 // newProgress returns step, to call after each of n users (n < 0: a count
@@ -13,12 +11,11 @@ import (
 // stderr is a terminal they draw a progress bar there, cleared at the end;
 // otherwise step is nil and done does nothing, so logs and pipes stay clean.
 func newProgress(s Streams, n int, what string) (step func(), done func()) {
-	f, ok := s.ErrOut.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !s.ErrOutTerminal {
 		return nil, func() {}
 	}
 	bar := progressbar.NewOptions(n,
-		progressbar.OptionSetWriter(f),
+		progressbar.OptionSetWriter(s.ErrOut),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),

@@ -24,7 +24,7 @@ func TestProgressOnTerminal(t *testing.T) {
 		c, tty := withPty(t)
 		screen := readScreen(c)
 		var out bytes.Buffer
-		if code := Main(args, Streams{In: strings.NewReader(""), Out: &out, ErrOut: tty}); code != ExitOK {
+		if code := Main(args, NewStreams(strings.NewReader(""), &out, tty)); code != ExitOK {
 			t.Fatalf("%q: exit %d: %s", args, code, out.String())
 		}
 		tty.Close()

@@ -16,48 +16,95 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
-// dashArg is the file name "-": the standard output for -c (Mosquitto 2.1
-// prints the line instead of writing a file), the standard input for
-// --import.
-const dashArg = "-"
-
 // lockNoticeAfter is how long a run waits for another one's lock before it
 // says why it is not finishing.
 const lockNoticeAfter = time.Second
 
-func (o *Options) run(ctx context.Context, s Streams) error {
-	pr := newPasswordReader(s.In)
-	if done, err := o.runExtra(ctx, s, pr); done {
-		return err
+// run runs the operation a validated command line asks for. It opens the
+// password file once, as the operation needs it, before any password is
+// asked for (the original opens the file first, so a missing file is
+// reported before the user types anything), except that --import reads and
+// checks its source first. Every error goes through explain.
+func run(ctx context.Context, o *Options, s Streams) error {
+	pr := newPasswordReader(s)
+	if o.Print || o.Create && o.File == dashArg {
+		return explain(printLine(ctx, o, s, pr), o, nil)
 	}
-	if o.mode == modeCreate && o.File == dashArg {
-		return o.printLine(ctx, s, pr)
+	var creds []pwfile.Credential
+	if o.Import != "" {
+		var err error
+		if creds, err = readImport(o, s); err != nil {
+			return err
+		}
 	}
-	path, err := atomicfile.Resolve(o.File)
+	purpose := atomicfile.ForEditing
+	switch {
+	case o.Create:
+		purpose = atomicfile.ForCreating
+	case o.Verify || o.List != "" || o.Check != "":
+		purpose = atomicfile.ForReading
+	}
+	f, err := atomicfile.Open(o.File, purpose, fileOptions(o, s)...)
 	if err != nil {
-		return fail(ExitError, msgResolve, strerror(err))
+		return explain(err, o, nil)
 	}
-	if o.mode == modeCreate {
-		return o.create(ctx, s, pr, path)
-	}
-	// The original opens the file before asking for the password, so a
-	// missing file is reported before the user types anything.
-	if err := atomicfile.Check(path); err != nil {
-		return o.fileError(err, path)
-	}
-	switch o.mode {
-	case modeDelete:
-		return o.delete(ctx, s, path)
-	case modeHashFile:
-		return o.hashFile(ctx, s, path)
+	switch {
+	case o.Import != "":
+		err = importUsers(ctx, o, s, f, creds)
+	case o.Create:
+		err = create(ctx, o, s, pr, f)
+	case o.Delete:
+		err = deleteUser(ctx, o, f)
+	case o.HashFile:
+		err = upgrade(ctx, o, s, f)
+	case o.Verify:
+		err = verify(ctx, o, s, pr, f)
+	case o.List != "":
+		err = list(ctx, o, s, f)
+	case o.Check != "":
+		err = check(ctx, o, s, f)
 	default:
-		return o.set(ctx, s, pr, path)
+		err = set(ctx, o, s, pr, f)
+	}
+	return explain(err, o, f)
+}
+
+func fileOptions(o *Options, s Streams) []atomicfile.Option {
+	return []atomicfile.Option{
+		atomicfile.WithLockTimeout(o.LockTimeout),
+		atomicfile.WithWaitNotice(lockNoticeAfter, func() {
+			fmt.Fprintf(s.ErrOut, msgLockWait+"\n", o.File)
+		}),
+		atomicfile.WithOwner(o.Owner),
+	}
+}
+
+// params returns the hash settings of a command line.
+func params(o *Options) pwhash.Params {
+	p := pwhash.ParamsFor(o.Hash, o.Broker)
+	p.Iterations = o.Iterations
+	return p
+}
+
+// hasher returns the hash function of a command line, warning once about
+// argon2id.
+func hasher(o *Options, s Streams) pwfile.HashFunc {
+	if o.Hash == pwhash.Argon2id {
+		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
+	}
+	p := params(o)
+	return func(pw []byte) (string, error) {
+		h, err := pwhash.Hash(pw, p)
+		if err != nil {
+			return "", fail(ExitError, msgHashFailed, err)
+		}
+		return h, nil
 	}
 }
 
 // password returns the batch password, reads one line of stdin for -i, or
-// asks for one.
-func (o *Options) password(ctx context.Context, pr *passwordReader, prompts io.Writer) (string, error) {
+// asks for a new one twice.
+func password(ctx context.Context, o *Options, pr *passwordReader, prompts io.Writer) (string, error) {
 	if o.Batch {
 		return o.Password, nil
 	}
@@ -68,30 +115,14 @@ func (o *Options) password(ctx context.Context, pr *passwordReader, prompts io.W
 	return pr.readNew(ctx, prompts)
 }
 
-// hasher returns the hash function for this command line, warning once
-// about argon2id.
-func (o *Options) hasher(s Streams) pwfile.HashFunc {
-	if o.Hash == pwhash.Argon2id {
-		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
-	}
-	p := o.params()
-	return func(pw []byte) (string, error) {
-		h, err := pwhash.Hash(pw, p)
-		if err != nil {
-			return "", fail(ExitError, msgHashFailed, err)
-		}
-		return h, nil
-	}
-}
-
-// printLine is -n and "-c -": the line goes to stdout, so the prompts go to stderr
-// to keep stdout to the line alone.
-func (o *Options) printLine(ctx context.Context, s Streams, pr *passwordReader) error {
-	pw, err := o.password(ctx, pr, s.ErrOut)
+// printLine is -n and "-c -": the line goes to stdout, so the prompts go to
+// stderr to keep stdout to the line alone.
+func printLine(ctx context.Context, o *Options, s Streams, pr *passwordReader) error {
+	pw, err := password(ctx, o, pr, s.ErrOut)
 	if err != nil {
 		return err
 	}
-	h, err := o.hasher(s)([]byte(pw))
+	h, err := hasher(o, s)([]byte(pw))
 	if err != nil {
 		return err
 	}
@@ -99,58 +130,62 @@ func (o *Options) printLine(ctx context.Context, s Streams, pr *passwordReader) 
 	return err
 }
 
-func (o *Options) create(ctx context.Context, s Streams, pr *passwordReader, path string) error {
-	pw, err := o.password(ctx, pr, s.Out)
+// create is -c.
+func create(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *atomicfile.File) error {
+	pw, err := password(ctx, o, pr, s.Out)
 	if err != nil {
 		return err
 	}
-	h, err := o.hasher(s)([]byte(pw))
+	h, err := hasher(o, s)([]byte(pw))
 	if err != nil {
 		return err
 	}
-	err = atomicfile.Create(ctx, path, func(w io.Writer) error {
+	err = f.Create(ctx, func(w io.Writer) error {
 		_, err := pwfile.Set(strings.NewReader(""), w, []pwfile.Update{{User: o.User, Hash: h}})
 		return err
-	}, o.fileOptions(s)...)
+	})
 	if err != nil {
-		return o.fileError(err, path)
+		return err
 	}
 	// Written to a stream ("-c /dev/stdout"), the line is the output, as
 	// with "-c -": no message after it.
-	if !atomicfile.IsStream(path) {
+	if !f.IsStream() {
 		fmt.Fprintf(s.Out, msgAdding+"\n", o.User)
 	}
 	return nil
 }
 
-func (o *Options) set(ctx context.Context, s Streams, pr *passwordReader, path string) error {
-	pw, err := o.password(ctx, pr, s.Out)
+// set adds or updates a user (plain mode, -b, -i).
+func set(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *atomicfile.File) error {
+	pw, err := password(ctx, o, pr, s.Out)
 	if err != nil {
 		return err
 	}
-	var h string
+	creds := []pwfile.Credential{{User: o.User, Password: []byte(pw)}}
+	var keep *pwfile.Keep
 	if o.IfChanged {
-		h, err = o.hashIfChanged(ctx, s, path, pw)
-		if err == nil && h == "" {
-			if err := o.keepUnchanged(ctx, s, path); err != nil {
-				return err
-			}
-			fmt.Fprintf(s.Out, msgUnchanged+"\n", o.User)
-			return nil
+		if keep, _, err = keepFor(ctx, o, f, creds); err != nil {
+			return err
 		}
-	} else {
-		h, err = o.hasher(s)([]byte(pw))
 	}
+	updates, _, err := pwfile.HashAll(ctx, creds, 1, hasher(o, s), keep, nil)
 	if err != nil {
 		return err
+	}
+	if len(updates) == 0 {
+		if err := keepUnchanged(ctx, o, f); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.Out, msgUnchanged+"\n", o.User)
+		return nil
 	}
 	var found []bool
-	err = atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
-		found, err = pwfile.Set(r, w, []pwfile.Update{{User: o.User, Hash: h}})
+	err = f.Edit(ctx, func(r io.Reader, w io.Writer) error {
+		found, err = pwfile.Set(r, w, updates)
 		return err
-	}, o.fileOptions(s)...)
+	})
 	if err != nil {
-		return o.fileError(err, path)
+		return err
 	}
 	if found[0] {
 		fmt.Fprintf(s.Out, msgUpdating+"\n", o.User)
@@ -160,50 +195,120 @@ func (o *Options) set(ctx context.Context, s Streams, pr *passwordReader, path s
 	return nil
 }
 
-func (o *Options) delete(ctx context.Context, s Streams, path string) error {
-	err := atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
-		return pwfile.Delete(r, w, o.User)
-	}, o.fileOptions(s)...)
-	return o.fileError(err, path)
-}
-
-func (o *Options) hashFile(ctx context.Context, s Streams, path string) error {
-	hash := o.hasher(s)
-	step, done := newProgress(s, -1, "Hashing")
-	err := atomicfile.Edit(ctx, path, func(r io.Reader, w io.Writer) error {
-		_, err := pwfile.HashPlaintext(ctx, r, w, pwhash.Workers(o.params().Algorithm), hash, step)
+// keepFor reads from f what --if-changed needs to leave the users of creds
+// alone whose passwords already verify, and a condition for an edit that
+// may rely on it.
+func keepFor(ctx context.Context, o *Options, f *atomicfile.File, creds []pwfile.Credential) (*pwfile.Keep, atomicfile.EditOption, error) {
+	users := make([]string, len(creds))
+	for i, c := range creds {
+		users[i] = c.User
+	}
+	keep := &pwfile.Keep{Params: params(o), Broker: o.Broker}
+	snap, err := f.Read(ctx, func(r io.Reader) (err error) {
+		keep.Current, err = pwfile.Hashes(r, users)
 		return err
-	}, o.fileOptions(s)...)
-	done()
-	return o.fileError(err, path)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return keep, atomicfile.IfUnchanged(snap), nil
 }
 
-func (o *Options) fileOptions(s Streams) []atomicfile.Option {
-	opts := []atomicfile.Option{
-		atomicfile.WithLockTimeout(o.LockTimeout),
-		atomicfile.WithWaitNotice(lockNoticeAfter, func() {
-			fmt.Fprintf(s.ErrOut, msgLockWait+"\n", o.File)
-		}),
+// keepUnchanged is what --if-changed does when every password already
+// verifies: nothing, unless --owner asks for another owner, which only a
+// rewrite with the lines as they are can give.
+func keepUnchanged(ctx context.Context, o *Options, f *atomicfile.File) error {
+	if o.Owner.IsZero() || ownedBy(f, o.Owner) {
+		return nil
 	}
-	if o.Owner != "" {
-		opts = append(opts, atomicfile.WithOwner(owner.Spec{UID: o.uid, GID: o.gid, HasUID: o.uid >= 0, HasGID: o.gid >= 0}))
-	}
-	return opts
+	return f.Edit(ctx, func(r io.Reader, w io.Writer) error {
+		_, err := pwfile.Set(r, w, nil)
+		return err
+	})
 }
 
-// fileError is the one place that turns what the file and hash layers
-// returned into messages: this package's *Error as it is, an interrupt, the
-// line of a corrupt file, a missing user or an unusable hash as -v or -D
-// reports it, and the system's reason for a file that could not be opened,
-// read or written. path is the file shown in messages.
-func (o *Options) fileError(err error, path string) error {
+// ownedBy reports whether f is owned as want says. It is true where files
+// have no Unix owner, since parseOwner refuses --owner there anyway.
+func ownedBy(f *atomicfile.File, want owner.Spec) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	uid, gid, ok := owner.Of(fi)
+	return !ok || want.Matches(uid, gid)
+}
+
+// deleteUser is -D.
+func deleteUser(ctx context.Context, o *Options, f *atomicfile.File) error {
+	return f.Edit(ctx, func(r io.Reader, w io.Writer) error {
+		return pwfile.Delete(r, w, o.User)
+	})
+}
+
+// upgrade is -U: every user:plaintext line is hashed, on all cores.
+func upgrade(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error {
+	hash := hasher(o, s)
+	step, done := newProgress(s, -1, "Hashing")
+	defer done()
+	return f.Edit(ctx, func(r io.Reader, w io.Writer) error {
+		_, err := pwfile.HashPlaintext(ctx, r, w, pwhash.Workers(params(o).Algorithm), hash, step)
+		return err
+	})
+}
+
+// verify is -v: the file is opened before the password is asked for, as for
+// an update.
+func verify(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *atomicfile.File) error {
+	pw := []byte(o.Password)
+	switch {
+	case o.Stdin:
+		b, err := pr.ask(ctx, io.Discard, "")
+		if err != nil {
+			return err
+		}
+		pw = b
+	case !o.Batch:
+		b, err := pr.ask(ctx, s.Out, msgPrompt)
+		if err != nil {
+			return err
+		}
+		pw = b
+	}
+	var ok bool
+	_, err := f.Read(ctx, func(r io.Reader) (err error) {
+		ok, err = pwfile.Authenticate(r, o.User, pw)
+		return err
+	})
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return fail(ExitVerifyFailed, msgVerifyWrong, o.User)
+	}
+	fmt.Fprintf(s.Out, msgVerifyOK+"\n", o.User)
+	return nil
+}
+
+// explain is the one place that turns what the file and hash layers
+// returned into messages and exit codes: this package's *Error as it is, an
+// interrupt, a path that cannot be resolved, the line of a corrupt file, a
+// missing user or an unusable hash as -v or -D reports it, and the system's
+// reason for a file that could not be opened, read or written. f is the
+// file the operation opened, nil before that; messages show its path.
+func explain(err error, o *Options, f *atomicfile.File) error {
+	path := o.File
+	if f != nil {
+		path = f.Path()
+	}
+	creating := o.Create && o.Import == ""
 	var (
-		own    *Error
-		parse  *pwfile.ParseError
-		decode *pwhash.DecodeError
-		open   *atomicfile.OpenError
-		write  *atomicfile.WriteError
-		sys    *fs.PathError
+		own     *Error
+		resolve *atomicfile.ResolveError
+		parse   *pwfile.ParseError
+		decode  *pwhash.DecodeError
+		open    *atomicfile.OpenError
+		write   *atomicfile.WriteError
+		sys     *fs.PathError
 	)
 	switch {
 	case err == nil:
@@ -212,33 +317,34 @@ func (o *Options) fileError(err error, path string) error {
 		return own
 	case errors.Is(err, context.Canceled):
 		return errInterrupted
-	case errors.As(err, &parse) && o.mode == modeDelete && errors.Is(err, pwfile.ErrUserNotFound):
+	case errors.As(err, &resolve):
+		return fail(ExitError, msgResolve, strerror(resolve.Err))
+	case errors.As(err, &parse) && o.Delete && errors.Is(err, pwfile.ErrUserNotFound):
 		// The original's two lines: it stops at the corrupt line without
 		// having met the user.
 		return fail(ExitError, msgCorrupt+"\n"+msgUserMissing, parse.Line, o.User)
 	case errors.As(err, &parse):
 		return fail(ExitError, msgCorrupt, parse.Line)
-	case errors.Is(err, pwfile.ErrUserNotFound) && o.mode == modeVerify:
+	case errors.Is(err, pwfile.ErrUserNotFound) && o.Verify:
 		return fail(ExitVerifyFailed, msgVerifyNoUser, o.User)
 	case errors.Is(err, pwfile.ErrUserNotFound):
 		return fail(ExitError, msgUserMissing, o.User)
 	case errors.As(err, &decode):
 		return fail(ExitError, msgVerifyBadHash, o.User, decode.Error())
-	case errors.Is(err, errChangedMeanwhile):
+	case errors.Is(err, atomicfile.ErrChanged):
 		return fail(ExitError, msgImportRace, path)
 	case errors.Is(err, atomicfile.ErrLockTimeout):
 		return fail(ExitError, msgLockTimeout, o.LockTimeout, path)
-	case errors.As(err, &open) && o.mode == modeCreate:
+	case errors.As(err, &open) && creating:
 		return fail(ExitError, msgOpenCreate, open.Path, strerror(open.Err))
 	case errors.As(err, &open):
 		return fail(ExitError, msgOpen, open.Path, strerror(open.Err))
-	case errors.As(err, &write) && o.mode == modeCreate:
+	case errors.As(err, &write) && creating:
 		return fail(ExitError, msgOpenCreate, write.Path, strerror(write.Err))
 	case errors.As(err, &write):
 		return fail(ExitError, msgWrite, write.Path, strerror(write.Err))
 	case errors.As(err, &sys):
-		// Opening or reading a file outside atomicfile (-v, --list,
-		// --check, the --if-changed read).
+		// --check's look at the file by the name given, beside atomicfile.
 		return fail(ExitError, msgOpen, path, strerror(err))
 	}
 	return err

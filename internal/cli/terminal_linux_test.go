@@ -73,7 +73,7 @@ func (l *lockedBuffer) String() string {
 func runMain(args []string, in *os.File) (<-chan int, *lockedBuffer) {
 	out := &lockedBuffer{}
 	code := make(chan int, 1)
-	go func() { code <- Main(args, Streams{In: in, Out: out, ErrOut: out}) }()
+	go func() { code <- Main(args, NewStreams(in, out, out)) }()
 	return code, out
 }
 

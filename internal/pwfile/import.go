@@ -163,18 +163,42 @@ func Hashes(r io.Reader, users []string) (map[string][]string, error) {
 	return found, nil
 }
 
+// Keep is the rule of --if-changed: which users are left as they are when
+// their password is set again.
+type Keep struct {
+	// Current holds each user's hashes in the file, from Hashes.
+	Current map[string][]string
+	// Params and Broker are what a hash must be to stay (Params.Satisfies).
+	Params pwhash.Params
+	Broker pwhash.Broker
+}
+
+// Unchanged reports whether user may keep its entries when its password is
+// set to password: it has entries, and every one of them is what k.Params
+// writes for k.Broker and verifies password. A hash that does not decode
+// does not verify. Unchanged is safe for concurrent use.
+func (k *Keep) Unchanged(user string, password []byte) bool {
+	hashes := k.Current[user]
+	return len(hashes) > 0 && !slices.ContainsFunc(hashes, func(h string) bool {
+		if !k.Params.Satisfies(h, k.Broker) {
+			return true
+		}
+		ok, err := pwhash.Verify(password, h)
+		return !ok || err != nil
+	})
+}
+
 // HashAll hashes the password of each credential on workers goroutines and
 // returns the updates in the order of creds. Each password is cleared once
 // it is used, and every one on error; progress, if not nil, is called after
 // each credential. Once ctx is done no further hash starts and ctx's error
 // is returned.
 //
-// With current (from Hashes) not nil, a credential is left alone when its
-// user has entries and every one of them satisfies keep and verifies the
-// password: it gets no Update, and unchanged counts it. Such a user's lines
-// can then be left as they are, and a file where nothing changed need not be
-// written at all.
-func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc, current map[string][]string, keep func(hash string) bool, progress func()) (updates []Update, unchanged int, err error) {
+// With keep not nil, a credential whose user keep.Unchanged leaves alone
+// gets no Update, and unchanged counts it. Such a user's lines can then be
+// left as they are, and a file where nothing changed need not be written at
+// all.
+func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc, keep *Keep, progress func()) (updates []Update, unchanged int, err error) {
 	type job struct {
 		c         *Credential
 		hash      string
@@ -192,7 +216,7 @@ func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc
 			return nil
 		},
 		func(j *job) {
-			if j.unchanged = current != nil && holds(current[j.c.User], j.c.Password, keep); !j.unchanged {
+			if j.unchanged = keep != nil && keep.Unchanged(j.c.User, j.c.Password); !j.unchanged {
 				j.hash, j.err = hash(j.c.Password)
 			}
 			clear(j.c.Password)
@@ -218,18 +242,6 @@ func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc
 		return nil, 0, err
 	}
 	return updates, unchanged, nil
-}
-
-// holds reports whether hashes is not empty and each one satisfies keep and
-// verifies password. A hash that does not decode does not verify.
-func holds(hashes []string, password []byte, keep func(string) bool) bool {
-	return len(hashes) > 0 && !slices.ContainsFunc(hashes, func(h string) bool {
-		if keep != nil && !keep(h) {
-			return true
-		}
-		ok, err := pwhash.Verify(password, h)
-		return !ok || err != nil
-	})
 }
 
 // Authenticate reports whether password is user's in the password file r,

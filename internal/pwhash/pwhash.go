@@ -38,6 +38,19 @@ func ParseAlgorithm(name string) (Algorithm, error) {
 	return "", fmt.Errorf("%w %q", ErrUnknownAlgorithm, name)
 }
 
+// MarshalText returns a's -H name.
+func (a Algorithm) MarshalText() ([]byte, error) { return []byte(a), nil }
+
+// UnmarshalText sets a from a -H name, as ParseAlgorithm reads it.
+func (a *Algorithm) UnmarshalText(text []byte) error {
+	v, err := ParseAlgorithm(string(text))
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
+}
+
 // Broker is the Mosquitto broker generation a password file is written for.
 type Broker int
 
@@ -65,12 +78,25 @@ func ParseBroker(name string) (Broker, error) {
 	return Broker20, fmt.Errorf("%w %q", ErrUnknownBroker, name)
 }
 
+// MarshalText returns b as --broker names it.
+func (b Broker) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
+
+// UnmarshalText sets b from a --broker value, as ParseBroker reads it.
+func (b *Broker) UnmarshalText(text []byte) error {
+	v, err := ParseBroker(string(text))
+	if err != nil {
+		return err
+	}
+	*b = v
+	return nil
+}
+
 // Params chooses how Hash hashes a password. The zero value gives our
 // default, PBKDF2 with DefaultIterations and SaltLen20, which every 2.0 and
 // 2.1 broker loads.
 type Params struct {
 	Algorithm  Algorithm // zero value means PBKDF2
-	Iterations int       // PBKDF2 only; 0 means DefaultIterations
+	Iterations int       // PBKDF2 only; 0 means none chosen: Hash uses DefaultIterations, Satisfies takes any
 	SaltLen    int       // $6$/$7$ salt bytes, SaltLen20 or SaltLen21; 0 means SaltLen20
 }
 
@@ -111,9 +137,10 @@ const (
 )
 
 // ParamsFor returns the default Params for algorithm a when writing for
-// broker generation b: DefaultIterations for PBKDF2, and for $6$ and $7$ the
-// salt length that generation writes. A zero a means PBKDF2. argon2id always
-// uses Mosquitto 2.1's fixed parameters, so only its Algorithm is set.
+// broker generation b: for $6$ and $7$ the salt length that generation
+// writes, and no iteration count chosen (so DefaultIterations). A zero a
+// means PBKDF2. argon2id always uses Mosquitto 2.1's fixed parameters, so
+// only its Algorithm is set.
 func ParamsFor(a Algorithm, b Broker) Params {
 	if a == "" {
 		a = PBKDF2
@@ -125,9 +152,6 @@ func ParamsFor(a Algorithm, b Broker) Params {
 	p.SaltLen = SaltLen20
 	if b == Broker21 {
 		p.SaltLen = SaltLen21
-	}
-	if a == PBKDF2 {
-		p.Iterations = DefaultIterations
 	}
 	return p
 }
@@ -444,16 +468,16 @@ func Workers(a Algorithm) int {
 
 // Satisfies reports whether encoded, a hash already in a file, is what p
 // would write for broker b, so that it may stay when its password is set
-// again (--if-changed): the same algorithm, with exactIterations (an
-// explicit -I) the same PBKDF2 iteration count, and loaded by b (argon2id:
-// by 2.1 brokers built with argon2). Changing -H, -I or the broker in a
+// again (--if-changed): the same algorithm, the same PBKDF2 iteration count
+// when p chooses one (an explicit -I), and loaded by b (argon2id: by 2.1
+// brokers built with argon2). Changing -H, -I or the broker in a
 // configuration therefore rewrites the entry.
-func (p Params) Satisfies(encoded string, b Broker, exactIterations bool) bool {
+func (p Params) Satisfies(encoded string, b Broker) bool {
 	d, err := Decode(encoded)
 	if err != nil || d.Algorithm != p.algorithm() {
 		return false
 	}
-	if exactIterations && d.Algorithm == PBKDF2 && d.Iterations != p.Iterations {
+	if p.Iterations != 0 && d.Algorithm == PBKDF2 && d.Iterations != p.Iterations {
 		return false
 	}
 	a := d.Accepted()

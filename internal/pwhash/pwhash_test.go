@@ -45,10 +45,10 @@ func TestParamsFor(t *testing.T) {
 		b    Broker
 		want Params
 	}{
-		{PBKDF2, Broker20, Params{PBKDF2, DefaultIterations, SaltLen20}},
-		{PBKDF2, Broker21, Params{PBKDF2, DefaultIterations, SaltLen21}},
-		{"", Broker20, Params{PBKDF2, DefaultIterations, SaltLen20}},
-		{"", Broker21, Params{PBKDF2, DefaultIterations, SaltLen21}},
+		{PBKDF2, Broker20, Params{PBKDF2, 0, SaltLen20}},
+		{PBKDF2, Broker21, Params{PBKDF2, 0, SaltLen21}},
+		{"", Broker20, Params{PBKDF2, 0, SaltLen20}},
+		{"", Broker21, Params{PBKDF2, 0, SaltLen21}},
 		{SHA512, Broker20, Params{SHA512, 0, SaltLen20}},
 		{SHA512, Broker21, Params{SHA512, 0, SaltLen21}},
 		{Argon2id, Broker20, Params{Algorithm: Argon2id}},
@@ -468,28 +468,55 @@ func TestSatisfies(t *testing.T) {
 	argon := hash(ParamsFor(Argon2id, Broker20))
 	it5 := ParamsFor(PBKDF2, Broker20)
 	it5.Iterations = 5
+	it1000 := ParamsFor(PBKDF2, Broker20)
+	it1000.Iterations = DefaultIterations
 	tests := []struct {
 		name    string
 		p       Params
 		encoded string
 		b       Broker
-		exact   bool
 		want    bool
 	}{
-		{"same settings", ParamsFor(PBKDF2, Broker20), pbkdf20, Broker20, false, true},
-		{"zero Params mean PBKDF2", Params{}, pbkdf20, Broker20, false, true},
-		{"other iterations, not asked for", it5, pbkdf20, Broker20, false, true},
-		{"other iterations, asked for", it5, pbkdf20, Broker20, true, false},
-		{"other algorithm", ParamsFor(PBKDF2, Broker20), sha20, Broker20, false, false},
-		{"64-byte salt for a 2.0 broker", ParamsFor(PBKDF2, Broker20), pbkdf21, Broker20, false, false},
-		{"64-byte salt for a 2.1 broker", ParamsFor(PBKDF2, Broker21), pbkdf21, Broker21, false, true},
-		{"argon2id", ParamsFor(Argon2id, Broker21), argon, Broker21, false, true},
-		{"plaintext", ParamsFor(PBKDF2, Broker20), "secret", Broker20, false, false},
+		{"same settings", ParamsFor(PBKDF2, Broker20), pbkdf20, Broker20, true},
+		{"zero Params mean PBKDF2", Params{}, pbkdf20, Broker20, true},
+		{"other iterations, none chosen", ParamsFor(PBKDF2, Broker20), hash(it5), Broker20, true},
+		{"other iterations, chosen", it5, pbkdf20, Broker20, false},
+		{"the iterations chosen", it1000, pbkdf20, Broker20, true},
+		{"other algorithm", ParamsFor(PBKDF2, Broker20), sha20, Broker20, false},
+		{"64-byte salt for a 2.0 broker", ParamsFor(PBKDF2, Broker20), pbkdf21, Broker20, false},
+		{"64-byte salt for a 2.1 broker", ParamsFor(PBKDF2, Broker21), pbkdf21, Broker21, true},
+		{"argon2id", ParamsFor(Argon2id, Broker21), argon, Broker21, true},
+		{"plaintext", ParamsFor(PBKDF2, Broker20), "secret", Broker20, false},
 	}
 	for _, tt := range tests {
-		if got := tt.p.Satisfies(tt.encoded, tt.b, tt.exact); got != tt.want {
+		if got := tt.p.Satisfies(tt.encoded, tt.b); got != tt.want {
 			t.Errorf("%s: Satisfies = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestText checks that -H and --broker values read as ParseAlgorithm and
+// ParseBroker read them, and that their errors wrap the sentinels cli maps.
+func TestText(t *testing.T) {
+	var a Algorithm
+	if err := a.UnmarshalText([]byte("argon2")); err != nil || a != Argon2id {
+		t.Errorf("UnmarshalText(argon2) = %q, %v", a, err)
+	}
+	if err := a.UnmarshalText([]byte("md5")); !errors.Is(err, ErrUnknownAlgorithm) || a != Argon2id {
+		t.Errorf("UnmarshalText(md5) = %q, %v; want %v and the value kept", a, err, ErrUnknownAlgorithm)
+	}
+	if b, _ := PBKDF2.MarshalText(); string(b) != "sha512-pbkdf2" {
+		t.Errorf("MarshalText = %q", b)
+	}
+	var b Broker
+	if err := b.UnmarshalText([]byte("2.1")); err != nil || b != Broker21 {
+		t.Errorf("UnmarshalText(2.1) = %v, %v", b, err)
+	}
+	if err := b.UnmarshalText([]byte("1.6")); !errors.Is(err, ErrUnknownBroker) || b != Broker21 {
+		t.Errorf("UnmarshalText(1.6) = %v, %v; want %v and the value kept", b, err, ErrUnknownBroker)
+	}
+	if text, _ := Broker20.MarshalText(); string(text) != "2.0" {
+		t.Errorf("MarshalText = %q", text)
 	}
 }
 
