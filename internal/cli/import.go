@@ -13,16 +13,22 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
-// importUsers is --import SRC FILE, after readImport checked every line of
-// SRC: the passwords are hashed on all cores, and the file is rewritten
-// once, under the lock, or with -c created with these users alone.
-func importUsers(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential) error {
-	p, err := hashImport(ctx, o, s, f, creds)
+// importUsers is --import SRC FILE and --import-hashed SRC FILE, after
+// readImport checked every line of SRC: plan gives the users' new lines
+// (for --import, the passwords hashed on all cores), and the file is
+// rewritten once, under the lock, or with -c created with these users alone.
+func importUsers(ctx context.Context, o *Options, s Streams, f *atomicfile.File, plan importPlanner) error {
+	p, err := plan(ctx, f)
 	if err != nil {
 		return err
 	}
 	return writeImport(ctx, o, s, f, p)
 }
+
+// importPlanner turns the checked lines of an import's source into what the
+// import writes to f: the one difference between --import and
+// --import-hashed.
+type importPlanner func(ctx context.Context, f *atomicfile.File) (importPlan, error)
 
 // importPlan is what an import writes: the users' new lines, how many users
 // --if-changed leaves alone, and the condition the edit must meet.
@@ -51,6 +57,34 @@ func hashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, 
 	var err error
 	p.updates, p.unchanged, err = pwfile.HashAll(ctx, creds, pwhash.Workers(params(o).Algorithm), hasher(o, s), keep, step)
 	return p, err
+}
+
+// planHashed plans --import-hashed: each hash is written as readImport
+// gave it. With --if-changed a user whose entries all hold exactly that hash
+// is left alone, on the condition that the file is still what was read.
+func planHashed(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.HashedCredential) (importPlan, error) {
+	var p importPlan
+	var current map[string][]string
+	if o.IfChanged {
+		users := make([]string, len(creds))
+		for i, c := range creds {
+			users[i] = c.User
+		}
+		var cond atomicfile.EditOption
+		var err error
+		if current, cond, err = currentHashes(ctx, f, users); err != nil {
+			return p, err
+		}
+		p.cond = append(p.cond, cond)
+	}
+	p.updates, p.unchanged = pwfile.HashedUpdates(creds, current)
+	for _, c := range creds {
+		if a, _ := pwhash.AlgorithmOf(c.Hash); a == pwhash.Argon2id {
+			fmt.Fprintln(s.ErrOut, msgArgon2Warning)
+			break
+		}
+	}
+	return p, nil
 }
 
 // writeImport writes what hashImport planned and prints the summary.
@@ -98,21 +132,39 @@ func printImported(o *Options, s Streams, added, updated, unchanged int) {
 	}
 }
 
-// readImport reads and checks the whole import source, and reports every
-// bad line on stderr before it fails.
-func readImport(o *Options, s Streams) ([]pwfile.Credential, error) {
-	name, in := o.Import, s.In
+// readImport reads and checks the whole source of --import or
+// --import-hashed, and reports every bad line on stderr before it fails.
+func readImport(o *Options, s Streams) (importPlanner, error) {
+	src := o.Import
+	if src == "" {
+		src = o.ImportHashed
+	}
+	name, in := src, s.In
 	if name == dashArg {
 		name = msgStdinName
 	} else {
-		f, err := os.Open(o.Import)
+		f, err := os.Open(src)
 		if err != nil {
-			return nil, fail(ExitError, msgImportOpen, o.Import, strerror(err))
+			return nil, fail(ExitError, msgImportOpen, src, strerror(err))
 		}
 		defer f.Close()
 		in = f
 	}
-	creds, err := pwfile.ReadImport(in)
+	var plan importPlanner
+	var err error
+	if o.Import != "" {
+		var creds []pwfile.Credential
+		creds, err = pwfile.ReadImport(in)
+		plan = func(ctx context.Context, f *atomicfile.File) (importPlan, error) {
+			return hashImport(ctx, o, s, f, creds)
+		}
+	} else {
+		var creds []pwfile.HashedCredential
+		creds, err = pwfile.ReadHashedImport(in, o.Broker)
+		plan = func(ctx context.Context, f *atomicfile.File) (importPlan, error) {
+			return planHashed(ctx, o, s, f, creds)
+		}
+	}
 	var bad *pwfile.ImportError
 	switch {
 	case errors.As(err, &bad):
@@ -121,12 +173,14 @@ func readImport(o *Options, s Streams) ([]pwfile.Credential, error) {
 		}
 		return nil, fail(ExitError, msgImportBad, plural(len(bad.Lines), "bad line"), name)
 	case err != nil:
-		return nil, fail(ExitError, msgImportOpen, o.Import, strerror(err))
+		return nil, fail(ExitError, msgImportOpen, src, strerror(err))
 	}
-	return creds, nil
+	return plan, nil
 }
 
-// importReason words why ReadImport refused a line.
+// importReason words why ReadImport or ReadHashedImport refused a line; a
+// hash that does not decode or load gives its own reason, which never quotes
+// it.
 func importReason(err error) string {
 	var dup *pwfile.DuplicateError
 	switch {
@@ -136,6 +190,8 @@ func importReason(err error) string {
 		return reasonNoColon
 	case errors.Is(err, pwfile.ErrEmptyPassword):
 		return reasonEmptyPassword
+	case errors.Is(err, pwfile.ErrEmptyHash):
+		return reasonEmptyHash
 	case errors.Is(err, pwfile.ErrPasswordTooLong):
 		return reasonPasswordLong
 	case errors.Is(err, pwfile.ErrUsernameSpace):

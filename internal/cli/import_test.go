@@ -112,7 +112,7 @@ func TestImportRace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		creds, err := readImport(o, s)
+		readPlan, err := readImport(o, s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,9 +120,9 @@ func TestImportRace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := hashImport(t.Context(), o, s, f, creds)
+		p, err := readPlan(t.Context(), f)
 		if err != nil || p.unchanged != 1 || len(p.updates) != 1 || p.updates[0].User != "carol" {
-			t.Fatalf("hashImport = %+v, %v; want carol updated and alice unchanged", p, err)
+			t.Fatalf("plan = %+v, %v; want carol updated and alice unchanged", p, err)
 		}
 		return o, f, p
 	}

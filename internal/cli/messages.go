@@ -55,7 +55,8 @@ const (
 	msgUnknownShell    = "Error: Unknown shell '%s' for --completion; use bash, zsh, fish or powershell."
 
 	// Combinations and arguments of -i, -v, -n, --list, --check, --import,
-	// --owner, --if-changed and --json, checked after the original's rules.
+	// --import-hashed, --export, --owner, --if-changed and --json, checked
+	// after the original's rules.
 	msgConflict        = "Error: %s and %s cannot be used together."
 	msgJSONOnly        = "Error: --json works only with --list or --check."
 	msgVerifyArgs      = "Error: -v argument given but password file or username missing."
@@ -81,7 +82,7 @@ const (
 	msgImportLine       = "Error: Line %d of %s: %s."
 	msgImportBad        = "Error: Nothing was imported: %s in %s."
 	msgImportRace       = "Error: %s changed while the import ran; nothing was written. Run the import again."
-	msgImportStdout     = "Error: -c - prints to standard output, which --import cannot do; to create a file named -, give it as ./-."
+	msgImportStdout     = "Error: -c - prints to standard output, which %s cannot do; to create a file named -, give it as ./-."
 	msgStdinName        = "standard input"
 	reasonNoColon       = "no ':' between username and password"
 	reasonEmptyPassword = "empty password"
@@ -92,6 +93,21 @@ const (
 	reasonUserEmpty     = "username must not be empty"
 	reasonLineLong      = "line longer than %d bytes"
 	reasonDuplicate     = "user %s already given at line %d"
+	reasonEmptyHash     = "empty hash"
+
+	// --export; an entry left out is named by its line and user, never its
+	// hash. The summary goes to stderr, so that stdout holds the export alone.
+	msgUnknownFormat  = "Error: Unknown export format '%s'; use dynsec, goauth or passlib."
+	msgOutputOnly     = "Error: -o works only with --export."
+	msgExportOwner    = "Error: --owner gives the written file an owner; with --export, name that file with -o."
+	msgExportSame     = "Error: -o %s is the password file being exported; give another file."
+	msgExportLeftOut  = "Warning: Line %d (user %s) not exported: %s."
+	msgExported       = "Exported users: %d."
+	msgExportedSome   = "Exported users: %d, left out: %d."
+	msgExportWrite    = "Error: Unable to write export file %s. %s."
+	msgExportStdout   = "Error: Unable to write to standard output. %s."
+	reasonPlaintext   = "a plaintext password, not a hash (run -U first)"
+	reasonUserNotUTF8 = "username is not valid UTF-8"
 
 	// --owner
 	msgOwnerBad         = "Error: Invalid owner '%s'; use USER, USER:GROUP or :GROUP, by name or number."

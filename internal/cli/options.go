@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/hashconv"
 	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
@@ -37,6 +38,10 @@ type Options struct {
 	OwnerName   string // --owner USER[:GROUP] as given
 	IfChanged   bool   // --if-changed
 
+	ImportHashed string          // --import-hashed SRC: user:hash lines, - for stdin
+	Export       hashconv.Format // --export FORMAT
+	Output       string          // -o OUT: where --export writes, - or "" for stdout
+
 	File     string
 	User     string
 	Password string     // batch mode only
@@ -44,8 +49,8 @@ type Options struct {
 }
 
 // dashArg is the file name "-": the standard output for -c (Mosquitto 2.1
-// prints the line instead of writing a file), the standard input for
-// --import.
+// prints the line instead of writing a file) and for -o, the standard input
+// for --import and --import-hashed.
 const dashArg = "-"
 
 // fileArgLater is the value of --list and --check given without "=FILE":
@@ -110,6 +115,16 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 	fs.StringVar(&o.Import, "import", "", "add or update the users of user:password lines read from this file (- for stdin) in one atomic rewrite: --import SRC passwordfile; with -c, create the file with them alone")
 	fs.StringVar(&o.OwnerName, "owner", "", "give the written file this owner and group (USER, USER:GROUP or :GROUP, by name or number); for --check, the owner the file should have")
 	fs.BoolVar(&o.IfChanged, "if-changed", false, "leave a user whose password already verifies untouched, and the file unwritten when nothing changed")
+	fs.StringVar(&o.ImportHashed, "import-hashed", "", "as --import, for user:hash lines: $7$, $6$ and $argon2id$ as given, passlib's $pbkdf2-sha512$ and mosquitto-go-auth's PBKDF2$sha512$ as the same $7$; a hash the --broker generation cannot load is a bad line: --import-hashed SRC passwordfile")
+	fs.Func("export", "write the users of the password file, without passwords, as dynsec (a dynamic-security plugin configuration for the --broker generation), goauth or passlib (user:hash lines); exit 1 when an entry was left out: --export FORMAT [-o OUT] passwordfile", func(s string) error {
+		f, err := hashconv.ParseFormat(s)
+		if err != nil {
+			return fail(ExitError, msgUnknownFormat, s)
+		}
+		o.Export = f
+		return nil
+	})
+	fs.StringVarP(&o.Output, "output", "o", "", "with --export: write to this file, replaced atomically, instead of standard output")
 
 	// The defaults the manual page shows, which a Func flag cannot know.
 	fs.Lookup("iterations").DefValue = strconv.Itoa(pwhash.DefaultIterations)
@@ -214,11 +229,13 @@ func validate(o *Options, args []string) error {
 		list     = operation{"--list", o.List != ""}
 		check    = operation{"--check", o.Check != ""}
 		imp      = operation{"--import", o.Import != ""}
-		ops      = []operation{create, del, hashFile, verify, printOp, list, check, imp}
+		hashed   = operation{"--import-hashed", o.ImportHashed != ""}
+		export   = operation{"--export", o.Export != ""}
+		ops      = []operation{create, del, hashFile, verify, printOp, list, check, imp, hashed, export}
 	)
 	for i, a := range ops {
 		for _, b := range ops[i+1:] {
-			if a.set && b.set && !(a == create && b == imp) {
+			if a.set && b.set && !(a == create && (b == imp || b == hashed)) {
 				return fail(ExitError, msgConflict, a.name, b.name)
 			}
 		}
@@ -235,14 +252,19 @@ func validate(o *Options, args []string) error {
 		return fail(ExitError, msgConflict, "-i", "-D")
 	case o.Stdin && o.HashFile:
 		return fail(ExitError, msgConflict, "-i", "-U")
-	case (o.Batch || o.Stdin) && (inspect || imp.set):
-		return fail(ExitError, msgConflict, password, firstSet(list, check, imp))
+	case (o.Batch || o.Stdin) && (inspect || imp.set || hashed.set || export.set):
+		return fail(ExitError, msgConflict, password, firstSet(list, check, imp, hashed, export))
 	case o.JSON && !inspect:
 		return fail(ExitError, msgJSONOnly)
-	case o.IfChanged && (o.Create || o.Delete || o.HashFile || o.Verify || o.Print || inspect):
-		return fail(ExitError, msgConflict, firstSet(create, del, hashFile, verify, printOp, list, check), "--if-changed")
+	case o.Output != "" && !export.set:
+		return fail(ExitError, msgOutputOnly)
+	case o.IfChanged && (o.Create || o.Delete || o.HashFile || o.Verify || o.Print || inspect || export.set):
+		return fail(ExitError, msgConflict, firstSet(create, del, hashFile, verify, printOp, list, check, export), "--if-changed")
 	case o.OwnerName != "" && (o.Verify || o.Print || list.set):
 		return fail(ExitError, msgConflict, firstSet(verify, printOp, list), "--owner")
+	case o.OwnerName != "" && export.set && (o.Output == "" || o.Output == dashArg):
+		// --owner is for the file written; without -o that is stdout.
+		return fail(ExitError, msgExportOwner)
 	}
 
 	// The positional arguments: the original's rules 10-14, and ours. Too
@@ -263,6 +285,9 @@ func validate(o *Options, args []string) error {
 	case imp.set:
 		checkUser = false
 		err = fill(args, msgImportArgs, &o.File)
+	case hashed.set || export.set:
+		checkUser = false
+		err = fill(args, fmt.Sprintf(msgInspectArgs, firstSet(hashed, export)), &o.File)
 	case inspect:
 		checkUser = false
 		option, file := "--list", o.List
@@ -328,9 +353,9 @@ func validate(o *Options, args []string) error {
 
 	// The rules on the arguments themselves.
 	switch {
-	case imp.set && o.Create && o.File == dashArg:
+	case (imp.set || hashed.set) && o.Create && o.File == dashArg:
 		// Elsewhere "-c -" prints the line; an import has no line to print.
-		return fail(ExitError, msgImportStdout)
+		return fail(ExitError, msgImportStdout, firstSet(imp, hashed))
 	case o.OwnerName != "" && o.Create && o.File == dashArg:
 		return fail(ExitError, msgConflict, "-c -", "--owner")
 	case o.OwnerName != "":

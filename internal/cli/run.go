@@ -23,17 +23,17 @@ const lockNoticeAfter = time.Second
 // run runs the operation a validated command line asks for. It opens the
 // password file once, as the operation needs it, before any password is
 // asked for (the original opens the file first, so a missing file is
-// reported before the user types anything), except that --import reads and
-// checks its source first. Every error goes through explain.
+// reported before the user types anything), except that --import and
+// --import-hashed read and check their source first. Every error goes through explain.
 func run(ctx context.Context, o *Options, s Streams) error {
 	pr := newPasswordReader(s)
 	if o.Print || o.Create && o.File == dashArg {
 		return explain(printLine(ctx, o, s, pr), o, nil)
 	}
-	var creds []pwfile.Credential
-	if o.Import != "" {
+	var plan importPlanner
+	if o.Import != "" || o.ImportHashed != "" {
 		var err error
-		if creds, err = readImport(o, s); err != nil {
+		if plan, err = readImport(o, s); err != nil {
 			return err
 		}
 	}
@@ -41,7 +41,7 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	switch {
 	case o.Create:
 		purpose = atomicfile.ForCreating
-	case o.Verify || o.List != "" || o.Check != "":
+	case o.Verify || o.List != "" || o.Check != "" || o.Export != "":
 		purpose = atomicfile.ForReading
 	}
 	f, err := atomicfile.Open(o.File, purpose, fileOptions(o, s)...)
@@ -49,8 +49,10 @@ func run(ctx context.Context, o *Options, s Streams) error {
 		return explain(err, o, nil)
 	}
 	switch {
-	case o.Import != "":
-		err = importUsers(ctx, o, s, f, creds)
+	case plan != nil:
+		err = importUsers(ctx, o, s, f, plan)
+	case o.Export != "":
+		err = exportUsers(ctx, o, s, f)
 	case o.Create:
 		err = create(ctx, o, s, pr, f)
 	case o.Delete:
@@ -204,14 +206,26 @@ func keepFor(ctx context.Context, o *Options, f *atomicfile.File, creds []pwfile
 		users[i] = c.User
 	}
 	keep := &pwfile.Keep{Params: params(o), Broker: o.Broker}
+	var cond atomicfile.EditOption
+	var err error
+	if keep.Current, cond, err = currentHashes(ctx, f, users); err != nil {
+		return nil, nil, err
+	}
+	return keep, cond, nil
+}
+
+// currentHashes reads the hashes users have in f (pwfile.Hashes), and a
+// condition for an edit that relies on them.
+func currentHashes(ctx context.Context, f *atomicfile.File, users []string) (map[string][]string, atomicfile.EditOption, error) {
+	var current map[string][]string
 	snap, err := f.Read(ctx, func(r io.Reader) (err error) {
-		keep.Current, err = pwfile.Hashes(r, users)
+		current, err = pwfile.Hashes(r, users)
 		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return keep, atomicfile.IfUnchanged(snap), nil
+	return current, atomicfile.IfUnchanged(snap), nil
 }
 
 // keepUnchanged is what --if-changed does when every password already
@@ -293,16 +307,18 @@ func verify(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *a
 // returned into messages and exit codes: this package's *Error as it is, an
 // interrupt, a path that cannot be resolved, the line of a corrupt file, a
 // missing user or an unusable hash as -v or -D reports it, and the system's
-// reason for a file that could not be opened, read or written. f is the
-// file the operation opened, nil before that; messages show its path.
+// reason for a file that could not be opened, read or written, or for
+// --export's output that could not be written. f is the file the operation
+// opened, nil before that; messages show its path.
 func explain(err error, o *Options, f *atomicfile.File) error {
 	path := o.File
 	if f != nil {
 		path = f.Path()
 	}
-	creating := o.Create && o.Import == ""
+	creating := o.Create && o.Import == "" && o.ImportHashed == ""
 	var (
 		own     *Error
+		output  *outputError
 		resolve *atomicfile.ResolveError
 		parse   *pwfile.ParseError
 		decode  *pwhash.DecodeError
@@ -317,6 +333,10 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return own
 	case errors.Is(err, context.Canceled):
 		return errInterrupted
+	case errors.As(err, &output) && output.path == "":
+		return fail(ExitError, msgExportStdout, strerror(output.err))
+	case errors.As(err, &output):
+		return fail(ExitError, msgExportWrite, output.path, strerror(output.err))
 	case errors.As(err, &resolve):
 		return fail(ExitError, msgResolve, strerror(resolve.Err))
 	case errors.As(err, &parse) && o.Delete && errors.Is(err, pwfile.ErrUserNotFound):

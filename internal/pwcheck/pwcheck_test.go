@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -228,11 +229,13 @@ func TestDescribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Entry{
-		{User: "v20-default-plain", Line: 2, Algorithm: "sha512-pbkdf2", Iterations: 101, SaltBytes: 12, HashBytes: 64, AcceptedBy: Brokers{true, true, true}},
-		{User: "v212-argon2id-plain", Line: 3, Algorithm: "argon2id", MemoryKiB: 47104, Time: 1, Threads: 1, SaltBytes: 64, HashBytes: 64, AcceptedBy: Brokers{false, false, true}},
-		{User: "plain", Line: 4, Algorithm: Plaintext, Invalid: "not a hash"},
-		{User: "odd", Line: 5, Algorithm: Unknown, Invalid: "not a hash"},
-		{User: "bad", Line: 6, Algorithm: "sha512-pbkdf2"},
+		{User: "v20-default-plain", Line: 2, Algorithm: "sha512-pbkdf2", Iterations: 101, SaltBytes: 12, HashBytes: 64, AcceptedBy: Brokers{true, true, true},
+			ExportTo: []string{"dynsec-2.0", "dynsec-2.1", "goauth", "passlib"}},
+		{User: "v212-argon2id-plain", Line: 3, Algorithm: "argon2id", MemoryKiB: 47104, Time: 1, Threads: 1, SaltBytes: 64, HashBytes: 64, AcceptedBy: Brokers{false, false, true},
+			ExportTo: []string{"dynsec-2.1"}},
+		{User: "plain", Line: 4, Algorithm: Plaintext, Invalid: "not a hash", ExportTo: []string{}},
+		{User: "odd", Line: 5, Algorithm: Unknown, Invalid: "not a hash", ExportTo: []string{}},
+		{User: "bad", Line: 6, Algorithm: "sha512-pbkdf2", ExportTo: []string{}},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d entries", len(got))
@@ -244,7 +247,7 @@ func TestDescribe(t *testing.T) {
 				t.Errorf("bad entry reason %q", got[i].Invalid)
 			}
 		}
-		if got[i] != want[i] {
+		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Errorf("entry %d = %+v\nwant %+v", i, got[i], want[i])
 		}
 	}
