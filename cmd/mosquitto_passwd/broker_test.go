@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mqpasswd/mqpasswd/internal/brokertest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -61,21 +62,27 @@ func scriptBroker(ts *testscript.TestScript) *broker {
 	return b
 }
 
-// broker start FILE | reload | stop | log
+// broker start FILE | dynsec FILE | reload | stop | log
 //
 // start runs the broker with allow_anonymous false and FILE as its
-// password_file; reload sends SIGHUP and waits until the broker has reloaded;
-// log prints what the broker logged so far on stdout.
+// password_file; dynsec runs it with the dynamic-security plugin and FILE as
+// the plugin's configuration instead; reload sends SIGHUP and waits until the
+// broker has reloaded; log prints what the broker logged so far on stdout.
 func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: broker start FILE | reload | stop | log")
+		ts.Fatalf("usage: broker start FILE | dynsec FILE | reload | stop | log")
 	}
 	switch args[0] {
 	case "start":
 		if len(args) != 2 {
 			ts.Fatalf("usage: broker start FILE")
 		}
-		startBroker(ts, ts.MkAbs(args[1]))
+		startBroker(ts, "password_file "+ts.MkAbs(args[1]))
+	case "dynsec":
+		if len(args) != 2 {
+			ts.Fatalf("usage: broker dynsec FILE")
+		}
+		startBroker(ts, "plugin "+brokertest.DynsecPlugin+"\nplugin_opt_config_file "+ts.MkAbs(args[1]))
 	case "reload":
 		b := scriptBroker(ts)
 		before := strings.Count(b.log.String(), "Reloading config")
@@ -96,9 +103,11 @@ func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-func startBroker(ts *testscript.TestScript, pwfile string) {
+// startBroker runs the broker with the configuration line auth, which says
+// how it authenticates clients.
+func startBroker(ts *testscript.TestScript, auth string) {
 	port := freePort(ts)
-	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\npassword_file %s\nlog_dest stderr\nlog_type all\n", port, pwfile)
+	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\n%s\nlog_dest stderr\nlog_type all\n", port, auth)
 	if os.Geteuid() == 0 {
 		// Otherwise the broker drops to the mosquitto user and cannot read
 		// a 0600 file owned by root.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mqpasswd/mqpasswd/internal/brokertest"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -63,20 +64,24 @@ func mustAbs(t *testing.T, dir string) string {
 	return wd + "/" + dir
 }
 
-// condition knows [root], [realtool] (the original tool is installed) and
-// [broker] (the mosquitto broker and client are installed). With CI=true a
-// missing broker or tool fails the script instead of skipping it.
+// condition knows [root], [realtool] (the original tool is installed),
+// [broker] (the mosquitto broker and client are installed) and [dynsec]
+// (also its dynamic-security plugin). With CI=true a missing broker, plugin
+// or tool fails the script instead of skipping it.
 func condition(cond string) (bool, error) {
 	switch cond {
 	case "root":
 		return os.Geteuid() == 0, nil
-	case "realtool", "broker":
+	case "realtool", "broker", "dynsec":
 		need := []string{realTool}
-		if cond == "broker" {
+		switch cond {
+		case "broker":
 			need = []string{brokerPath, clientPath}
+		case "dynsec":
+			need = []string{brokerPath, clientPath, brokertest.DynsecPlugin}
 		}
 		for _, p := range need {
-			if _, err := exec.LookPath(p); err != nil {
+			if _, err := os.Stat(p); err != nil {
 				if os.Getenv("CI") == "true" {
 					return false, fmt.Errorf("CI=true but %s is not installed (apt-get install mosquitto mosquitto-clients)", p)
 				}
