@@ -57,13 +57,16 @@ func exportUsers(ctx context.Context, o *Options, s Streams, f *atomicfile.File)
 }
 
 // writeStdout calls write with a buffered stdout, whose write errors are
-// outputErrors.
+// outputErrors. What was written before an error is flushed too, so that, as
+// with --list, the output stops where the password file turned corrupt
+// whatever the buffer's size.
 func writeStdout(out io.Writer, write func(io.Writer) error) error {
 	w := bufio.NewWriter(outputWriter{out, ""})
-	if err := write(w); err != nil {
-		return err
+	err := write(w)
+	if ferr := w.Flush(); err == nil {
+		err = ferr
 	}
-	return w.Flush()
+	return err
 }
 
 // writeOutput calls write with a writer of -o OUT, which it then replaces
