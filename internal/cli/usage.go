@@ -11,6 +11,8 @@ Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile usernam
        mosquitto_passwd -v [-b | -i] passwordfile username [password]
        mosquitto_passwd [-H hash] [-I iterations] -n [-b | -i] username [password]
        mosquitto_passwd [-H hash] [-I iterations] [-c] --import file|- passwordfile
+       mosquitto_passwd [--broker 2.0|2.1] [-c] --import-hashed file|- passwordfile
+       mosquitto_passwd --export dynsec|goauth|passlib [--broker 2.0|2.1] [-o file] passwordfile
        mosquitto_passwd --list [--json] passwordfile
        mosquitto_passwd --check [--json] [--broker 2.0|2.1] [--owner user[:group]] passwordfile
  -b : run in batch mode to allow passing passwords on the command line.
@@ -43,8 +45,20 @@ Beyond the original (htpasswd's letters where it has one):
       stdin; the password is everything after the first ':') in one atomic
       rewrite, hashing on all cores. Any bad line: each is reported, nothing
       is written. With -c the file holds the imported users alone.
+ --import-hashed file|- : as --import, for user:hash lines: $7$, $6$ and
+      $argon2id$ as given, passlib's $pbkdf2-sha512$ and mosquitto-go-auth's
+      PBKDF2$sha512$ as the same $7$. A hash the --broker generation cannot
+      load is a bad line. Blank and # lines are skipped, so another password
+      file merges as it is.
+ --export dynsec|goauth|passlib : write the users, without passwords, to
+      stdout: dynsec, a dynamic-security plugin configuration for the --broker
+      generation in which every user may use every topic; goauth or passlib,
+      user:hash lines. Each entry the format cannot hold is a warning, and
+      the exit status 1; the rest is written.
+ -o, --output file : with --export, write to this file, replaced atomically.
  --list passwordfile : the users, one per line. With --json: algorithm,
-      parameters, salt length, line and the brokers that accept each entry.
+      parameters, salt length, line, the brokers that accept each entry and
+      what --export can write it as.
  --check passwordfile : report corrupt lines, duplicate users, plaintext,
       hashes the --broker generation rejects, weak hashes, CRLF, a missing
       final newline, permissions and owner. Exit 1 on errors, 0 on warnings
@@ -61,7 +75,7 @@ Lines starting with # and blank lines in the password file are kept.
 Exit status:
  0   success
  1   error (bad arguments, unreadable or corrupt file, user not found for -D,
-     a bad import line, --check found errors, ...)
+     a bad import line, --check found errors, --export left a user out, ...)
  2   the two passwords entered do not match
  3   -v: the password is wrong, or the user is not in the file
  130 interrupted (Ctrl-C or SIGTERM); the password file is unchanged
