@@ -11,13 +11,26 @@
 // before the fsync so that it covers them too. Until the rename, any error or cancellation removes
 // the temporary file and leaves the target byte for byte as it was. Symbolic links are resolved
 // first: the real file is replaced and the link stays a link. A replaced file that is a hard link
-// loses that link (a rename makes a new inode); POSIX ACLs and other extended attributes are not
-// copied. A replacement needs write permission on the directory, not only on the file as the
+// loses that link (a rename makes a new inode). On Linux its extended attributes, the POSIX ACL
+// among them, are copied to the new file before its mode is set, so the ACL mask stays what it was;
+// one that cannot be copied fails the edit with an *AttrError. A replacement needs write permission on the directory, not only on the file as the
 // original tool's in-place write did; without it the edit fails with EACCES. Changing ownership
 // needs the right to do so: when chown fails (EPERM for a non-root user editing another user's
 // file) the edit fails and the file is untouched, rather than silently handing the file over to
 // the editing user. Cancelling the context is honoured until the rename (or the in-place rewrite
-// below) begins; from then on the replacement is completed.
+// below) begins; from then on the replacement is completed. A failed directory fsync after the
+// rename is a *NotDurableError: the new file is in place but might not survive a power cut.
+//
+// # Untrusted surroundings
+//
+// The tool runs as root on files whose directory another account may write, so nothing found there
+// is trusted. A symbolic link on the way is followed only under the rule of the kernel's
+// protected_symlinks, widened to every directory others can write (see UnsafeLinkError). Nothing is
+// opened before lstat shows a regular file, and every open of a file looked at before uses
+// O_NOFOLLOW and O_NONBLOCK, so a link, FIFO or device swapped in meanwhile is refused, not followed
+// and not waited on. Owner and mode are only ever set through a descriptor of our own file. The
+// lock and recovery files are checked by type, link count, owner and mode before use, and refused
+// with a *PlantedFileError otherwise.
 //
 // # Temporary files
 //
@@ -26,29 +39,35 @@
 // cannot remove its own: every run, once it holds the lock, removes the temporaries of its target
 // that match this exact shape. That is safe because every writer of the target holds the lock, so
 // none of them is still in use. A temporary file is never more readable than the file it replaces:
-// it is 0600 until it is given the target's mode just before the rename.
+// it is 0600 until it is given the target's mode just before the rename. For a base name too long
+// for these suffixes within NAME_MAX, its first bytes and a hash of it stand in for it.
 //
 // # Locking
 //
-// Runs on one file are serialised with flock(2) (LockFileEx on Windows). Locking the target itself
-// is not enough on its own: the rename gives the path a new inode, so a process that waited on the
-// old one would wake up holding a lock nobody else looks at. After taking the lock a run therefore
-// checks that the path still names the inode it locked, and starts again if not. A file that does
-// not exist yet (Create) is locked through its directory, then re-checked to still be missing. No
-// lock file is made on Unix, so nothing is left beside the file. On Windows an open file cannot be
-// renamed over, so the lock lives in a ".<base>.mqpasswd-lock" file that is removed on release.
-// Waiting polls, calls the WithWaitNotice callback once, and gives up after the WithLockTimeout
-// duration with an error wrapping ErrLockTimeout.
+// Runs on one file are serialised with a lock on ".<base>.mqpasswd-lock" beside it (flock(2), or
+// LockFileEx on Windows), made for the run and removed when it ends. Not the target itself: flock
+// ignores the open mode and a POSIX write lock waits for any reader's read lock, so every account
+// that may read the file could stop every edit. On Unix the lock file gets the target's owner and
+// group and access only for those the target lets write, so only writers can open it. It is
+// removed before it is unlocked; a run that opened it before that wakes up holding an unlinked
+// file, sees that the name no longer names it, and starts again. Under the lock the path is
+// resolved again, so what it leads to is what the run edits. Waiting polls, calls the
+// WithWaitNotice callback once, and gives up after the WithLockTimeout duration with an error
+// wrapping ErrLockTimeout.
 //
 // # Bind-mounted files
 //
 // A single file bind-mounted into a container (docker run -v ./passwd:/mosquitto/config/passwd)
-// cannot be renamed over: rename fails with EBUSY (or EXDEV). Then, and only then, the file is
-// rewritten in place: the finished temporary file is first renamed to ".<base>.mqpasswd-rewrite"
+// cannot be renamed over inside it: rename fails with EBUSY (or EXDEV). Outside, on the host, it
+// can, but the container would keep the old inode and never see the edit. So the file is rewritten
+// in place when rename fails so, when it is mounted on its own anywhere this process can see (every
+// mount namespace in /proc/*/mountinfo, for root), and when WithInPlace asks for it: the finished temporary file is first renamed to ".<base>.mqpasswd-rewrite"
 // and the directory fsynced, so the complete new content is durable beside the target; then it is
 // copied over the target, the target is truncated to length and fsynced, and the rewrite file is
 // removed. If the process dies during the copy the target may be torn, but the next run, under the
-// lock and before it reads anything, copies the rewrite file in again and so finishes the update.
+// lock and before it reads anything, copies the rewrite file in again and so finishes the update,
+// provided it is what a rewrite leaves: a regular file with one link, the target's owner, group and
+// mode, and content that passes WithValidate.
 // What this mode cannot promise: readers (the broker reloading) may see a partly written file
 // during the copy, and after a crash until the next run; and a tool that does not take our lock
 // and writes the file in between would have its change overwritten by that recovery.
@@ -59,8 +78,9 @@
 // MoveFileEx to write through instead, and owners are not kept (a new file inherits the
 // directory's ACLs, as the old one did). AIX and Solaris are refused, see lock_fcntl.go.
 //
-// github.com/gofrs/flock takes the locks: one tested API over flock(2) and Windows' LockFileEx
-// that reopens the path on every try. The polling around it, the notice and the timeout are ours.
+// github.com/gofrs/flock takes the locks on Windows (LockFileEx). On Unix the lock file must be
+// opened with O_NOFOLLOW, O_NONBLOCK and O_EXCL and checked before it is locked, which gofrs/flock
+// does not offer, so flock(2) is called directly. The polling, the notice and the timeout are ours.
 // github.com/google/renameio/v2, the model for the temp-fsync-rename core, is not used: its
 // temporary names (".<base><digits>") are not distinctive enough to delete stale ones safely, its
 // rename cannot be intercepted to fall back to an in-place rewrite (or to test that), it does not
