@@ -78,7 +78,7 @@ func openLockFile(name string, t *target) (*os.File, error) {
 	case err != nil:
 		return nil, err
 	}
-	if reason := badLockFile(f, mode, uid); reason != "" {
+	if reason := badLockFile(f, mode, uid, gid); reason != "" {
 		f.Close()
 		return nil, &PlantedFileError{Path: name, Reason: reason}
 	}
@@ -103,20 +103,24 @@ func lockMode(t *target) (mode fs.FileMode, uid, gid int) {
 }
 
 // badLockFile says what is wrong with a lock file found in place, or "" when it has the shape
-// tryLock gives its own (one left by a killed run has).
-func badLockFile(f *os.File, mode fs.FileMode, uid int) string {
+// tryLock gives its own (one left by a killed run has). Its owner must be root, the running user,
+// the target's owner, or another of the target's writers: a member of its group when the group may
+// write (whose chown to the target's owner failed), anyone when others may.
+func badLockFile(f *os.File, mode fs.FileMode, uid, gid int) string {
 	fi, err := f.Stat()
 	if err != nil {
 		return err.Error()
 	}
-	fuid, _, _ := owner.Of(fi)
+	fuid, fgid, _ := owner.Of(fi)
+	writer := fuid == uid || fuid == 0 || fuid == os.Geteuid() ||
+		mode&0o020 != 0 && fgid == gid || mode&0o002 != 0
 	switch {
 	case !fi.Mode().IsRegular():
 		return "not a regular file where the lock file belongs"
 	case otherLinks(fi):
 		return "the lock file has other links"
-	case fuid != uid && fuid != 0 && fuid != os.Geteuid():
-		return "the lock file belongs to another user"
+	case !writer:
+		return "the lock file belongs to a user who may not write the file"
 	case fi.Mode().Perm()&^mode != 0:
 		return "the lock file lets users in who may not write the file; remove it once no other run is editing the file"
 	}

@@ -568,3 +568,48 @@ func TestLongBaseName(t *testing.T) {
 		assertOnly(t, dir, base)
 	}
 }
+
+// TestBindMountedInAnotherNamespace makes the bind mount in a mount namespace of its own, as a
+// container's is, and edits the file from this one: the container must see the edit.
+func TestBindMountedInAnotherNamespace(t *testing.T) {
+	requireRoot(t)
+	if _, err := exec.LookPath("unshare"); err != nil {
+		t.Skip("needs unshare and nsenter")
+	}
+	base := t.TempDir()
+	src := filepath.Join(base, "passwd")
+	other := filepath.Join(base, "container-passwd")
+	writeFile(t, src, []byte("alice:1\nbob:2\n"))
+	writeFile(t, other, nil)
+	ns := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c",
+		`mount --bind "$1" "$2" && echo ready && exec sleep 60`, "sh", src, other)
+	stdout, err := ns.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ns.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ns.Process.Kill()
+		ns.Wait()
+	})
+	if line, _ := io.ReadAll(io.LimitReader(stdout, 6)); string(line) != "ready\n" {
+		if os.Getenv("CI") != "true" {
+			t.Skipf("the kernel refused a mount namespace with a bind mount (%q)", line)
+		}
+		t.Fatalf("unshare: %q", line)
+	}
+	if err := Edit(context.Background(), src, func(r io.Reader, w io.Writer) error {
+		_, err := io.WriteString(w, "alice:1\n")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pid := strconv.Itoa(ns.Process.Pid)
+	out, err := exec.Command("nsenter", "-t", pid, "-m", "cat", other).CombinedOutput()
+	if err != nil || string(out) != "alice:1\n" {
+		t.Errorf("the other namespace sees %q (%v), want the edit", out, err)
+	}
+	assertOnly(t, base, "container-passwd", "passwd")
+}
