@@ -334,12 +334,25 @@ func TestReaderCannotBlockWriters(t *testing.T) {
 	if err := os.Chmod(path, 0o640); err != nil {
 		t.Fatal(err)
 	}
-	uid := os.Geteuid()
+	// As root: the broker's file, readable by the group of the reader, nobody.
+	uid, gid, reader := os.Geteuid(), os.Getegid(), -1
 	if uid == 0 {
-		uid = 1883
-		if err := os.Chown(path, uid, uid); err != nil {
+		uid, reader = 1883, attackerUID(t)
+		gid = reader
+		if err := os.Chown(path, uid, gid); err != nil {
 			t.Fatal(err)
 		}
+		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(filepath.Dir(dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asReader := func(name string) error {
+		cmd := exec.Command("cat", name)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(reader), Gid: uint32(reader)}}
+		return cmd.Run()
 	}
 	for _, name := range []string{path, dir} {
 		f, err := os.Open(name)
@@ -353,12 +366,21 @@ func TestReaderCannotBlockWriters(t *testing.T) {
 	}
 	ctx := context.Background()
 	err := Edit(ctx, path, func(r io.Reader, w io.Writer) error {
-		fi := lstat(t, filepath.Join(dir, ".passwd"+lockSuffix))
+		lock := filepath.Join(dir, ".passwd"+lockSuffix)
+		fi := lstat(t, lock)
 		if m := fi.Mode(); m != 0o600 {
 			t.Errorf("lock file mode %v, want -rw------- (the group may only read the file)", m)
 		}
-		if luid, lgid, _ := owner.Of(fi); luid != uid || lgid != uid {
-			t.Errorf("lock file owner %d:%d, want the file's %d:%d", luid, lgid, uid, uid)
+		if luid, lgid, _ := owner.Of(fi); luid != uid || lgid != gid {
+			t.Errorf("lock file owner %d:%d, want the file's %d:%d", luid, lgid, uid, gid)
+		}
+		if reader >= 0 {
+			if err := asReader(path); err != nil {
+				t.Errorf("the reader cannot read the file: %v", err)
+			}
+			if err := asReader(lock); err == nil {
+				t.Error("the reader can open the lock file")
+			}
 		}
 		return appendLine("new:1")(r, w)
 	}, WithLockTimeout(2*time.Second))
