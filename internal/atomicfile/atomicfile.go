@@ -266,7 +266,7 @@ func IsStream(path string) bool {
 func isStream(fi fs.FileInfo) bool { return fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0 }
 
 // Check opens the existing file read-write and closes it, as the original tool does before it
-// prompts for a password, so that a caller can fail early. Its error is an *OpenError.
+// prompts for a password, so that a caller can fail early: it is Open(path, ForEditing).
 func Check(path string) error {
 	_, err := Open(path, ForEditing)
 	return err
