@@ -28,7 +28,9 @@ const (
 	helperEnv = "ATOMICFILE_TEST_HELPER" // "append", "prepend" or "check"
 	pathEnv   = "ATOMICFILE_TEST_PATH"
 	lineEnv   = "ATOMICFILE_TEST_LINE"
-	faultEnv  = "ATOMICFILE_TEST_FAULT" // "die-inplace": rename fails with EBUSY, exit mid-copy
+	killEnv   = "ATOMICFILE_TEST_KILL" // a step name: the helper SIGKILLs itself there
+	// inPlaceEnv, when set, makes the helper rewrite in place (WithInPlace).
+	inPlaceEnv = "ATOMICFILE_TEST_INPLACE"
 )
 
 func TestMain(m *testing.M) {
@@ -44,11 +46,16 @@ func runHelper(mode string) int {
 	switch mode {
 	case "append", "prepend":
 		var opts []Option
-		if os.Getenv(faultEnv) == "die-inplace" {
-			opts = append(opts, withRenameError(syscall.EBUSY), func(c *config) {
-				c.fault = func(step string) error {
-					if step == "inplace" {
-						os.Exit(3) // no deferred cleanup runs: as good as a crash
+		if os.Getenv(inPlaceEnv) != "" {
+			opts = append(opts, WithInPlace())
+		}
+		if step := os.Getenv(killEnv); step != "" {
+			opts = append(opts, func(c *config) {
+				c.fault = func(s string) error {
+					if s == step {
+						self, _ := os.FindProcess(os.Getpid())
+						self.Kill() // SIGKILL: no deferred cleanup runs
+						select {}   // the signal is on its way
 					}
 					return nil
 				}
@@ -698,40 +705,28 @@ func TestRenameImpossibleFallsBack(t *testing.T) {
 	}
 }
 
-// TestInterruptedRewriteFinished stops an in-place rewrite half way, once by an error and once by
-// killing the process, and checks that the next run completes it before its own edit.
+// TestInterruptedRewriteFinished stops an in-place rewrite half way by an error and checks that
+// the next run completes it before its own edit. (TestKilledAtEachStep kills it there.)
 func TestInterruptedRewriteFinished(t *testing.T) {
 	old := passwdLines(3000)
 	newContent := append([]byte("new:1\n"), old...)
-	for _, how := range []string{"error", "exit"} {
-		t.Run(how, func(t *testing.T) {
-			dir := t.TempDir()
-			path := filepath.Join(dir, "passwd")
-			writeFile(t, path, old)
-			switch how {
-			case "error":
-				err := Edit(context.Background(), path, prependLine("new:1"),
-					withRenameError(syscall.EBUSY), withFault("inplace", syscall.EIO))
-				assertErrno(t, err, (*WriteError)(nil), syscall.EIO)
-			case "exit":
-				out, err := helper("prepend", path, "new:1", faultEnv+"=die-inplace").CombinedOutput()
-				if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != 3 {
-					t.Fatalf("helper: %v %s, want exit status 3", err, out)
-				}
-			}
-			// The copy stopped after its first buffer: neither the old nor the new file.
-			if got := readFile(t, path); bytes.Equal(got, old) || bytes.Equal(got, newContent) {
-				t.Fatal("the rewrite was not interrupted half way")
-			}
-			assertContent(t, filepath.Join(dir, ".passwd"+rewriteSuffix), newContent)
-
-			if err := Edit(context.Background(), path, appendLine("next:2")); err != nil {
-				t.Fatal(err)
-			}
-			assertContent(t, path, append(newContent, "next:2\n"...))
-			assertOnly(t, dir, "passwd")
-		})
+	dir := t.TempDir()
+	path := filepath.Join(dir, "passwd")
+	writeFile(t, path, old)
+	err := Edit(context.Background(), path, prependLine("new:1"),
+		withRenameError(syscall.EBUSY), withFault("inplace", syscall.EIO))
+	assertErrno(t, err, (*WriteError)(nil), syscall.EIO)
+	// The copy stopped after its first buffer: neither the old nor the new file.
+	if got := readFile(t, path); bytes.Equal(got, old) || bytes.Equal(got, newContent) {
+		t.Fatal("the rewrite was not interrupted half way")
 	}
+	assertContent(t, filepath.Join(dir, ".passwd"+rewriteSuffix), newContent)
+
+	if err := Edit(context.Background(), path, appendLine("next:2")); err != nil {
+		t.Fatal(err)
+	}
+	assertContent(t, path, append(newContent, "next:2\n"...))
+	assertOnly(t, dir, "passwd")
 }
 
 // TestMemoryFlat edits a file of a million lines and checks that the allocations stay far below
