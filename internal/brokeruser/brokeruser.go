@@ -26,6 +26,23 @@ const (
 	SourceRunning Source = "running user"  // whoever runs this tool
 )
 
+// Describe says in words where a User came from, for messages.
+func (s Source) Describe() string {
+	switch s {
+	case SourceOwner:
+		return "given with --owner"
+	case SourceConfig:
+		return "the user option of the configuration"
+	case SourceEnv:
+		return "PUID/PGID in the environment"
+	case SourceDefault:
+		return "the user the broker drops to by default"
+	case SourceRunning:
+		return "the user running this command"
+	}
+	return "not found"
+}
+
 // DefaultName is the user a broker drops to when its configuration names
 // none (mosquitto.conf(5), user); Debian's package creates it, and the
 // official Docker images with uid 1883.
@@ -47,6 +64,9 @@ type User struct {
 
 // Found reports whether u names a user at all.
 func (u User) Found() bool { return u.Spec.HasUID }
+
+// InGroup reports whether the broker process holds group gid.
+func (u User) InGroup(gid int) bool { return slices.Contains(u.Groups, gid) }
 
 // String is "name (uid)", or the uid alone for a user this system does not
 // know; "" when u is not Found.
