@@ -116,6 +116,31 @@ func (c *Config) Only() (PasswordFile, error) {
 	return c.PasswordFiles[0], nil
 }
 
+// ListenersOf returns the listeners pf applies to.
+func (c *Config) ListenersOf(pf PasswordFile) []Listener {
+	if pf.Listeners == nil {
+		return c.Listeners
+	}
+	out := make([]Listener, len(pf.Listeners))
+	for i, l := range pf.Listeners {
+		out[i] = c.Listeners[l]
+	}
+	return out
+}
+
+// Missing returns the password files that do not exist, such as a typo'd
+// path: the broker refuses to start (2.0: exit 13, "Unable to open pwfile").
+// A relative path is looked up from the current directory.
+func (c *Config) Missing() []PasswordFile {
+	var out []PasswordFile
+	for _, pf := range c.PasswordFiles {
+		if _, err := os.Stat(pf.Path); errors.Is(err, os.ErrNotExist) {
+			out = append(out, pf)
+		}
+	}
+	return out
+}
+
 // AnonymousListeners returns the listeners that let clients in without a
 // username.
 func (c *Config) AnonymousListeners() []Listener {

@@ -117,6 +117,11 @@ func TestParse(t *testing.T) {
 			}) {
 				t.Errorf("password files = %+v, want %+v", got, tt.files)
 			}
+			for _, pf := range c.PasswordFiles {
+				if want := len(pf.Listeners); pf.Listeners == nil && len(c.ListenersOf(pf)) != len(c.Listeners) || pf.Listeners != nil && len(c.ListenersOf(pf)) != want {
+					t.Errorf("ListenersOf(%+v) = %v", pf, c.ListenersOf(pf))
+				}
+			}
 			if got := anonymousPorts(c); !slices.Equal(got, tt.anonymous) {
 				t.Errorf("anonymous listeners = %v, want %v", got, tt.anonymous)
 			}
@@ -186,6 +191,15 @@ func TestReadIncludeDir(t *testing.T) {
 	}
 	if len(c.AnonymousListeners()) != 0 {
 		t.Errorf("anonymous listeners %v", c.AnonymousListeners())
+	}
+	if got := c.ListenersOf(c.PasswordFiles[0]); len(got) != 1 || got[0].Port != "1883" {
+		t.Errorf("listeners of a global password file: %v", got)
+	}
+	// The typo'd plugin path is missing; so is /from-b, unless it exists here.
+	writeFile(t, filepath.Join(dir, "pw"), "")
+	c.PasswordFiles[0].Path = filepath.Join(dir, "pw")
+	if m := c.Missing(); len(m) != 1 || m[0].Path != "/typo" || m[0].At.File != filepath.Join(confd, "e.conf") {
+		t.Errorf("missing %+v, want /typo from e.conf", m)
 	}
 
 	if _, err := Read(filepath.Join(dir, "missing.conf")); !errors.Is(err, os.ErrNotExist) {
