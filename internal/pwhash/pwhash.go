@@ -55,22 +55,27 @@ func (a *Algorithm) UnmarshalText(text []byte) error {
 type Broker int
 
 const (
-	Broker20 Broker = iota // Mosquitto 2.0: 12-byte salts (default)
-	Broker21               // Mosquitto 2.1: 64-byte salts
+	Broker20       Broker = iota // Mosquitto 2.0: 12-byte salts (default)
+	Broker21                     // Mosquitto 2.1 as released: 64-byte salts, no argon2id
+	Broker21Argon2               // Mosquitto 2.1 built with argon2: also argon2id
 )
 
-// String is the generation as --broker names it: "2.0" or "2.1".
+// String is the generation as --broker names it: "2.0", "2.1" or
+// "2.1-argon2".
 func (b Broker) String() string {
-	if b == Broker21 {
+	switch b {
+	case Broker21:
 		return "2.1"
+	case Broker21Argon2:
+		return "2.1-argon2"
 	}
 	return "2.0"
 }
 
-// ParseBroker maps a --broker value, "2.0" or "2.1", to a Broker. Any other
-// value gives an error wrapping ErrUnknownBroker.
+// ParseBroker maps a --broker value, "2.0", "2.1" or "2.1-argon2", to a
+// Broker. Any other value gives an error wrapping ErrUnknownBroker.
 func ParseBroker(name string) (Broker, error) {
-	for _, b := range []Broker{Broker20, Broker21} {
+	for _, b := range []Broker{Broker20, Broker21, Broker21Argon2} {
 		if name == b.String() {
 			return b, nil
 		}
@@ -150,7 +155,7 @@ func ParamsFor(a Algorithm, b Broker) Params {
 		return p
 	}
 	p.SaltLen = SaltLen20
-	if b == Broker21 {
+	if b != Broker20 {
 		p.SaltLen = SaltLen21
 	}
 	return p
@@ -304,6 +309,17 @@ func (d *Decoded) Accepted() Acceptance {
 		return Acceptance{Broker21Argon2: true}
 	}
 	return Acceptance{}
+}
+
+// By reports whether brokers of generation b load the entry.
+func (a Acceptance) By(b Broker) bool {
+	switch b {
+	case Broker21:
+		return a.Broker21
+	case Broker21Argon2:
+		return a.Broker21Argon2
+	}
+	return a.Broker20
 }
 
 // Hash returns the encoded hash of password (without "user:") under p, with
@@ -480,12 +496,8 @@ func (p Params) Satisfies(encoded string, b Broker) bool {
 	if p.Iterations != 0 && d.Algorithm == PBKDF2 && d.Iterations != p.Iterations {
 		return false
 	}
-	a := d.Accepted()
-	switch {
-	case d.Algorithm == Argon2id:
-		return a.Broker21Argon2
-	case b == Broker21:
-		return a.Broker21
+	if d.Algorithm == Argon2id {
+		return d.Accepted().Broker21Argon2
 	}
-	return a.Broker20
+	return d.Accepted().By(b)
 }
