@@ -1,0 +1,239 @@
+package pwhash
+
+import (
+	"crypto/fips140"
+	"crypto/pbkdf2"
+	"crypto/sha512"
+	"crypto/subtle"
+	"encoding/binary"
+	"errors"
+	"sync"
+)
+
+// pbkdf2Job is one PBKDF2-HMAC-SHA512 derivation of a batch: the key, of
+// len(key) bytes, is written in place, or err says why it could not be.
+type pbkdf2Job struct {
+	password, salt []byte
+	iter           int
+	key            []byte
+	err            error
+}
+
+// laneKernel runs PBKDF2 chains side by side, one per 64-bit lane: iterate
+// advances every lane of s by n >= 1 iterations.
+type laneKernel struct {
+	name    string
+	lanes   int
+	iterate func(s laneState, n int)
+	ok      func() bool // the self-check against crypto/pbkdf2, run once
+}
+
+func newLaneKernel(name string, lanes int, iterate func(s laneState, n int)) *laneKernel {
+	k := &laneKernel{name: name, lanes: lanes, iterate: iterate}
+	k.ok = sync.OnceValue(k.selfCheck)
+	return k
+}
+
+// minLaneJobs is the smallest batch worth the lanes: a single chain runs
+// faster through the serial fast path, whose scalar SHA-512 has the whole
+// core to itself.
+const minLaneJobs = 2
+
+// laneKernelFor returns the kernel that derives n keys at once: the widest
+// this CPU runs that has passed its self-check, or nil for the serial path.
+// Under FIPS 140 mode it is always nil, so that crypto/pbkdf2's checks apply.
+func laneKernelFor(n int) *laneKernel {
+	if n < minLaneJobs || fips140.Enabled() {
+		return nil
+	}
+	for _, k := range laneKernels {
+		if k.ok() {
+			return k
+		}
+	}
+	return nil
+}
+
+// pbkdf2Keys derives every job's key, in the lanes of the best kernel for
+// the batch or one after another with pbkdf2Key.
+func pbkdf2Keys(jobs []pbkdf2Job) {
+	if k := laneKernelFor(len(jobs)); k != nil {
+		pbkdf2Lanes(k, jobs)
+		return
+	}
+	for i := range jobs {
+		j := &jobs[i]
+		var key []byte
+		if key, j.err = pbkdf2Key(j.password, j.salt, j.iter, len(j.key)); j.err == nil {
+			copy(j.key, key)
+			clear(key)
+		}
+	}
+}
+
+var errBadJob = errors.New("pbkdf2: iterations and key length must be at least 1")
+
+// pbkdf2Lanes derives every job's key with kernel k. Each 64-byte block of
+// a key is its own chain; a lane whose chain ends takes the next one at
+// once, so lanes idle only at the end of the batch, while its last chains
+// run out.
+func pbkdf2Lanes(k *laneKernel, jobs []pbkdf2Job) {
+	type chain struct {
+		job   *pbkdf2Job
+		block int // 1-based, as INT(i) in RFC 8018
+		left  int // iterations still to run
+	}
+	s := newLaneState(k.lanes)
+	defer clear(s)
+	lanes := make([]chain, k.lanes)
+	next, nextBlock := 0, 1
+	for {
+		active, n := 0, 0
+		for l := range lanes {
+			for lanes[l].job == nil && next < len(jobs) {
+				j := &jobs[next]
+				if j.iter < 1 || len(j.key) == 0 {
+					j.err = errBadJob
+					next++
+					continue
+				}
+				c := chain{job: j, block: nextBlock, left: j.iter - 1}
+				if nextBlock*sha512.Size >= len(j.key) {
+					next, nextBlock = next+1, 1
+				} else {
+					nextBlock++
+				}
+				startChain(s, l, c.job, c.block)
+				if c.left == 0 {
+					finishChain(s, l, c.job, c.block)
+					continue
+				}
+				lanes[l] = c
+			}
+			if lanes[l].job != nil {
+				if active == 0 || lanes[l].left < n {
+					n = lanes[l].left
+				}
+				active++
+			}
+		}
+		if active == 0 {
+			return
+		}
+		k.iterate(s, n)
+		for l := range lanes {
+			if c := &lanes[l]; c.job != nil {
+				if c.left -= n; c.left == 0 {
+					finishChain(s, l, c.job, c.block)
+					*c = chain{}
+				}
+			}
+		}
+	}
+}
+
+// startChain puts into lane l the state of block's chain for job after its
+// first iteration: the HMAC chaining values and U_1 = T = HMAC(P, S || INT(block)).
+func startChain(s laneState, l int, j *pbkdf2Job, block int) {
+	const blockSize = sha512.BlockSize
+	var key, pad [blockSize]byte
+	if len(j.password) > blockSize {
+		sum := sha512.Sum512(j.password)
+		copy(key[:], sum[:])
+		clear(sum[:])
+	} else {
+		copy(key[:], j.password)
+	}
+	var inner, outer [8]uint64
+	for i, c := range []byte{0x36, 0x5c} {
+		for b := range pad {
+			pad[b] = key[b] ^ c
+		}
+		cv := []*[8]uint64{&inner, &outer}[i]
+		*cv = sha512IV
+		sha512Block(cv, &pad)
+	}
+	var counter [4]byte
+	binary.BigEndian.PutUint32(counter[:], uint32(block))
+	u := sha512After(inner, j.salt, counter[:])
+	var digest [sha512.Size]byte
+	for w, v := range u {
+		binary.BigEndian.PutUint64(digest[8*w:], v)
+	}
+	u = sha512After(outer, digest[:])
+	s.set(laneInner, l, &inner)
+	s.set(laneOuter, l, &outer)
+	s.set(laneU, l, &u)
+	s.set(laneT, l, &u)
+	clear(key[:])
+	clear(pad[:])
+	clear(digest[:])
+}
+
+// sha512After finishes a SHA-512 whose first block, a key XOR pad, left the
+// chaining value cv, over the message parts, and returns its digest as words.
+func sha512After(cv [8]uint64, parts ...[]byte) [8]uint64 {
+	const blockSize = sha512.BlockSize
+	var block [blockSize]byte
+	n, total := 0, blockSize
+	for _, p := range parts {
+		for len(p) > 0 {
+			c := copy(block[n:], p)
+			n, p, total = n+c, p[c:], total+c
+			if n == blockSize {
+				sha512Block(&cv, &block)
+				n = 0
+			}
+		}
+	}
+	// The padding: 0x80, zeros, and the length in bits in the last 16 bytes.
+	block[n] = 0x80
+	clear(block[n+1:])
+	if n+1 > blockSize-16 {
+		sha512Block(&cv, &block)
+		clear(block[:])
+	}
+	binary.BigEndian.PutUint64(block[blockSize-8:], uint64(total)*8)
+	sha512Block(&cv, &block)
+	clear(block[:])
+	return cv
+}
+
+// finishChain writes lane l's T, the finished block of job's key.
+func finishChain(s laneState, l int, j *pbkdf2Job, block int) {
+	var t [8]uint64
+	s.get(laneT, l, &t)
+	var out [sha512.Size]byte
+	for w, v := range t {
+		binary.BigEndian.PutUint64(out[8*w:], v)
+	}
+	copy(j.key[(block-1)*sha512.Size:], out[:])
+	clear(out[:])
+	clear(t[:])
+}
+
+// selfCheck derives a batch of keys with k and compares each with
+// crypto/pbkdf2: more chains than lanes, with different iteration counts so
+// that lanes are refilled at different times, passwords longer than a
+// block, 12- and 64-byte salts and keys of two blocks.
+func (k *laneKernel) selfCheck() bool {
+	long := []byte("mqpasswd lane self-check: a password longer than one 128-byte SHA-512 block, so that HMAC hashes the key first...")
+	salt := []byte("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+	jobs := make([]pbkdf2Job, 2*k.lanes+1)
+	for i := range jobs {
+		jobs[i] = pbkdf2Job{
+			password: long[:(i*37)%len(long)],
+			salt:     salt[:[]int{12, 64}[i%2]],
+			iter:     1 + (i*5)%7,
+			key:      make([]byte, []int{64, 100}[i%3/2]),
+		}
+	}
+	pbkdf2Lanes(k, jobs)
+	for _, j := range jobs {
+		want, err := pbkdf2.Key(sha512.New, string(j.password), j.salt, j.iter, len(j.key))
+		if err != nil || j.err != nil || subtle.ConstantTimeCompare(j.key, want) != 1 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,31 @@
+//go:build !purego
+
+package pwhash
+
+import "golang.org/x/sys/cpu"
+
+//go:generate go run gen_sha512lanes.go
+
+// sha512Lanes8 runs n PBKDF2 iterations on the 8-lane laneState at s with
+// AVX-512.
+//
+//go:noescape
+func sha512Lanes8(s *uint64, n int)
+
+// sha512Lanes4 runs n PBKDF2 iterations on the 4-lane laneState at s with
+// AVX2.
+//
+//go:noescape
+func sha512Lanes4(s *uint64, n int)
+
+// laneKernels are the kernels this CPU runs, widest first.
+var laneKernels = func() []*laneKernel {
+	var ks []*laneKernel
+	if cpu.X86.HasAVX512F {
+		ks = append(ks, newLaneKernel("avx512", 8, func(s laneState, n int) { sha512Lanes8(&s[0], n) }))
+	}
+	if cpu.X86.HasAVX2 {
+		ks = append(ks, newLaneKernel("avx2", 4, func(s laneState, n int) { sha512Lanes4(&s[0], n) }))
+	}
+	return ks
+}()
