@@ -20,30 +20,28 @@ type pbkdf2Job struct {
 }
 
 // laneKernel runs PBKDF2 chains side by side, one per 64-bit lane: iterate
-// advances every lane of s by n >= 1 iterations.
+// advances every lane of s by n >= 1 iterations. A lane costs as much idle
+// as busy, so a batch of fewer than minJobs passwords is faster through the
+// serial fast path.
 type laneKernel struct {
 	name    string
 	lanes   int
+	minJobs int
 	iterate func(s laneState, n int)
 	ok      func() bool // the self-check against crypto/pbkdf2, run once
 }
 
-func newLaneKernel(name string, lanes int, iterate func(s laneState, n int)) *laneKernel {
-	k := &laneKernel{name: name, lanes: lanes, iterate: iterate}
+func newLaneKernel(name string, lanes, minJobs int, iterate func(s laneState, n int)) *laneKernel {
+	k := &laneKernel{name: name, lanes: lanes, minJobs: minJobs, iterate: iterate}
 	k.ok = sync.OnceValue(k.selfCheck)
 	return k
 }
 
-// minLaneJobs is the smallest batch worth the lanes: a single chain runs
-// faster through the serial fast path, whose scalar SHA-512 has the whole
-// core to itself.
-const minLaneJobs = 2
-
-// laneKernelFor returns the kernel that derives n keys at once: the widest
-// this CPU runs that has passed its self-check, or nil for the serial path.
-// Under FIPS 140 mode it is always nil, so that crypto/pbkdf2's checks apply.
-func laneKernelFor(n int) *laneKernel {
-	if n < minLaneJobs || fips140.Enabled() {
+// widestLaneKernel returns the widest kernel this CPU runs that has passed
+// its self-check, or nil. Under FIPS 140 mode it is always nil, so that
+// crypto/pbkdf2's checks apply.
+func widestLaneKernel() *laneKernel {
+	if fips140.Enabled() {
 		return nil
 	}
 	for _, k := range laneKernels {
@@ -54,10 +52,19 @@ func laneKernelFor(n int) *laneKernel {
 	return nil
 }
 
-// pbkdf2Keys derives every job's key, in the lanes of the best kernel for
-// the batch or one after another with pbkdf2Key.
-func pbkdf2Keys(jobs []pbkdf2Job) {
-	if k := laneKernelFor(len(jobs)); k != nil {
+// laneKernelFor returns the kernel to derive n keys at once with, or nil for
+// the serial path.
+func laneKernelFor(n int) *laneKernel {
+	if k := widestLaneKernel(); k != nil && n >= k.minJobs {
+		return k
+	}
+	return nil
+}
+
+// pbkdf2Keys derives every job's key, in the lanes of k, or one after
+// another with pbkdf2Key if k is nil.
+func pbkdf2Keys(k *laneKernel, jobs []pbkdf2Job) {
+	if k != nil {
 		pbkdf2Lanes(k, jobs)
 		return
 	}
