@@ -78,6 +78,12 @@ func pbkdf2Keys(k *laneKernel, jobs []pbkdf2Job) {
 	}
 }
 
+// maxLaneStep bounds the iterations of one kernel call (about half a
+// millisecond with AVX-512), because the runtime cannot preempt a goroutine
+// inside assembly: at MaxIterations one call would otherwise hold up the
+// garbage collector, and every goroutine waiting for it, for seconds.
+const maxLaneStep = 1 << 10
+
 var errBadJob = errors.New("pbkdf2: iterations and key length must be at least 1")
 
 // pbkdf2Lanes derives every job's key with kernel k. Each 64-byte block of
@@ -127,6 +133,7 @@ func pbkdf2Lanes(k *laneKernel, jobs []pbkdf2Job) {
 		if active == 0 {
 			return
 		}
+		n = min(n, maxLaneStep)
 		k.iterate(s, n)
 		for l := range lanes {
 			if c := &lanes[l]; c.job != nil {
@@ -151,14 +158,15 @@ func startChain(s laneState, l int, j *pbkdf2Job, block int) {
 	} else {
 		copy(key[:], j.password)
 	}
-	var inner, outer [8]uint64
-	for i, c := range []byte{0x36, 0x5c} {
+	inner, outer := sha512IV, sha512IV
+	for _, p := range []struct {
+		cv *[8]uint64
+		c  byte
+	}{{&inner, 0x36}, {&outer, 0x5c}} {
 		for b := range pad {
-			pad[b] = key[b] ^ c
+			pad[b] = key[b] ^ p.c
 		}
-		cv := []*[8]uint64{&inner, &outer}[i]
-		*cv = sha512IV
-		sha512Block(cv, &pad)
+		sha512Block(p.cv, &pad)
 	}
 	var counter [4]byte
 	binary.BigEndian.PutUint32(counter[:], uint32(block))
