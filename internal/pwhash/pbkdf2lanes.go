@@ -79,9 +79,9 @@ func pbkdf2Keys(k *laneKernel, jobs []pbkdf2Job) {
 }
 
 // maxLaneStep bounds the iterations of one kernel call to well under a
-// millisecond, because the runtime cannot preempt a goroutine
-// inside assembly: at MaxIterations one call would otherwise hold up the
-// garbage collector, and every goroutine waiting for it, for seconds.
+// millisecond, because the runtime cannot preempt a goroutine inside
+// assembly: at MaxIterations one call would otherwise hold up the garbage
+// collector, and every goroutine waiting for it, for seconds.
 const maxLaneStep = 1 << 10
 
 var errBadJob = errors.New("pbkdf2: iterations and key length must be at least 1")

@@ -7,6 +7,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -175,5 +178,29 @@ func BenchmarkPBKDF2Lanes(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*iter*batch), "ns/iteration/password")
 		})
+	}
+}
+
+// TestLaneAssemblyGenerated checks that the assembly is what its generator
+// writes, so that what the generator says is what runs.
+func TestLaneAssemblyGenerated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the generator with go run")
+	}
+	out := filepath.Join(t.TempDir(), "lanes.s")
+	cmd := exec.Command("go", "run", "gen_sha512lanes.go", "-o", out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go run gen_sha512lanes.go: %v\n%s", err, msg)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("sha512lanes_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("sha512lanes_amd64.s differs from what gen_sha512lanes.go writes: run go generate")
 	}
 }
