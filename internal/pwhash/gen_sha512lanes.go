@@ -2,8 +2,8 @@
 
 // gen_sha512lanes writes sha512lanes_amd64.s, the lane kernels: PBKDF2
 // iterations, each two SHA-512 compressions of a one-block message, for 8
-// chains in the 64-bit lanes of the AVX-512 registers and 4 in those of
-// AVX2. Generated rather than written, because each round differs only in
+// chains in the 64-bit lanes of the AVX-512 registers, 4 in the 256-bit
+// registers with AVX-512's instructions, and 4 with AVX2. Generated rather than written, because each round differs only in
 // which register plays which part.
 package main
 
@@ -35,7 +35,8 @@ DATA lanePad<>+0(SB)/8, $0x8000000000000000
 DATA lanePad<>+8(SB)/8, $1536
 GLOBL lanePad<>(SB), RODATA|NOPTR, $16
 `)
-	avx512()
+	avx512("sha512Lanes8AVX512", "Z", 8)
+	avx512("sha512Lanes4AVX512", "Y", 4)
 	avx2()
 	if err := os.WriteFile(*output, out.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
@@ -47,35 +48,38 @@ GLOBL lanePad<>(SB), RODATA|NOPTR, $16
 // the round writes the new a into h's register and the new e into d's.
 func role(regs [8]string, r, i int) string { return regs[((r-i)%8+8)%8] }
 
-// avx512 writes sha512Lanes8(s *uint64, n int): a..h in Z0-Z7, the message
-// schedule W[0..15] in Z8-Z23, temporaries in Z24-Z31. The laneState has
-// sections of 8 words of 64 bytes: inner at 0, outer at 512, U at 1024, T at 1536.
-func avx512() {
+// avx512 writes name(s *uint64, n int) for the 64-bit lanes of the AVX-512
+// registers reg ("Z": 8 lanes; "Y": 4 lanes, with AVX512VL): a..h in
+// registers 0-7, the message schedule W[0..15] in 8-23, temporaries in
+// 24-31. The laneState has sections of 8 words of vec bytes, a register
+// each: inner, outer, U and T.
+func avx512(name, reg string, lanes int) {
+	vec := 8 * lanes
+	sec := 8 * vec
+	r := func(i int) string { return fmt.Sprintf("%s%d", reg, i) }
 	var st [8]string
 	for i := range st {
-		st[i] = fmt.Sprintf("Z%d", i)
+		st[i] = r(i)
 	}
-	w := func(i int) string { return fmt.Sprintf("Z%d", 8+i%16) }
-	out.WriteString(`
-// func sha512Lanes8(s *uint64, n int)
-TEXT ·sha512Lanes8(SB), NOSPLIT, $0-16
-`)
+	w := func(i int) string { return r(8 + i%16) }
+	t0, t1, t2, t3, t4, t5, t6, t7 := r(24), r(25), r(26), r(27), r(28), r(29), r(30), r(31)
+	fmt.Fprintf(&out, "\n// func %s(s *uint64, n int)\nTEXT ·%s(SB), NOSPLIT, $0-16\n", name, name)
 	p("MOVQ s+0(FP), SI")
 	p("MOVQ n+8(FP), CX")
 	p("LEAQ ·sha512K(SB), R8")
 	for i := range 8 {
-		p("VMOVDQU64 %d(SI), %s", 1024+64*i, w(i))
+		p("VMOVDQU64 %d(SI), %s", 2*sec+vec*i, w(i))
 	}
-	label("iter8")
+	label(name + "iter")
 	p("MOVQ SI, R9")
-	label("half8")
+	label(name + "half")
 	p("VPBROADCASTQ lanePad<>+0(SB), %s", w(8))
 	for i := 9; i < 15; i++ {
 		p("VPXORQ %s, %s, %s", w(i), w(i), w(i))
 	}
 	p("VPBROADCASTQ lanePad<>+8(SB), %s", w(15))
 	for i := range 8 {
-		p("VMOVDQU64 %d(R9), %s", 64*i, st[i])
+		p("VMOVDQU64 %d(R9), %s", vec*i, st[i])
 	}
 	round := func(i int, k string, zeroW bool) {
 		a, b, c, d := role(st, 0, i), role(st, 1, i), role(st, 2, i), role(st, 3, i)
@@ -84,23 +88,23 @@ TEXT ·sha512Lanes8(SB), NOSPLIT, $0-16
 		if !zeroW {
 			p("VPADDQ %s, %s, %s", w(i), h, h)
 		}
-		p("VPRORQ $14, %s, Z24", e)
-		p("VPRORQ $18, %s, Z25", e)
-		p("VPRORQ $41, %s, Z26", e)
-		p("VPTERNLOGQ $0x96, Z26, Z25, Z24") // Σ1(e)
-		p("VMOVDQA64 %s, Z27", e)
-		p("VPTERNLOGQ $0xca, %s, %s, Z27", g, f) // Ch(e, f, g)
-		p("VPADDQ Z24, %s, %s", h, h)
-		p("VPADDQ Z27, %s, %s", h, h) // T1
+		p("VPRORQ $14, %s, %s", e, t0)
+		p("VPRORQ $18, %s, %s", e, t1)
+		p("VPRORQ $41, %s, %s", e, t2)
+		p("VPTERNLOGQ $0x96, %s, %s, %s", t2, t1, t0) // Σ1(e)
+		p("VMOVDQA64 %s, %s", e, t3)
+		p("VPTERNLOGQ $0xca, %s, %s, %s", g, f, t3) // Ch(e, f, g)
+		p("VPADDQ %s, %s, %s", t0, h, h)
+		p("VPADDQ %s, %s, %s", t3, h, h) // T1
 		p("VPADDQ %s, %s, %s", h, d, d)
-		p("VPRORQ $28, %s, Z24", a)
-		p("VPRORQ $34, %s, Z25", a)
-		p("VPRORQ $39, %s, Z26", a)
-		p("VPTERNLOGQ $0x96, Z26, Z25, Z24") // Σ0(a)
-		p("VMOVDQA64 %s, Z27", a)
-		p("VPTERNLOGQ $0xe8, %s, %s, Z27", c, b) // Maj(a, b, c)
-		p("VPADDQ Z24, %s, %s", h, h)
-		p("VPADDQ Z27, %s, %s", h, h)
+		p("VPRORQ $28, %s, %s", a, t0)
+		p("VPRORQ $34, %s, %s", a, t1)
+		p("VPRORQ $39, %s, %s", a, t2)
+		p("VPTERNLOGQ $0x96, %s, %s, %s", t2, t1, t0) // Σ0(a)
+		p("VMOVDQA64 %s, %s", a, t3)
+		p("VPTERNLOGQ $0xe8, %s, %s, %s", c, b, t3) // Maj(a, b, c)
+		p("VPADDQ %s, %s, %s", t0, h, h)
+		p("VPADDQ %s, %s, %s", t3, h, h)
 	}
 	for i := range 16 {
 		round(i, fmt.Sprintf("%d(R8)", 8*i), i >= 9 && i <= 14)
@@ -109,47 +113,47 @@ TEXT ·sha512Lanes8(SB), NOSPLIT, $0-16
 	// play their first parts again.
 	p("LEAQ 128(R8), R10")
 	p("MOVQ $4, DX")
-	label("rounds8")
+	label(name + "rounds")
 	for i := range 16 {
 		x, y := w(i+1), w(i+14)
-		p("VPRORQ $1, %s, Z28", x)
-		p("VPRORQ $8, %s, Z29", x)
-		p("VPSRLQ $7, %s, Z30", x)
-		p("VPTERNLOGQ $0x96, Z30, Z29, Z28") // σ0(W[t-15])
-		p("VPRORQ $19, %s, Z29", y)
-		p("VPRORQ $61, %s, Z30", y)
-		p("VPSRLQ $6, %s, Z31", y)
-		p("VPTERNLOGQ $0x96, Z31, Z30, Z29") // σ1(W[t-2])
-		p("VPADDQ Z28, %s, %s", w(i), w(i))
+		p("VPRORQ $1, %s, %s", x, t4)
+		p("VPRORQ $8, %s, %s", x, t5)
+		p("VPSRLQ $7, %s, %s", x, t6)
+		p("VPTERNLOGQ $0x96, %s, %s, %s", t6, t5, t4) // σ0(W[t-15])
+		p("VPRORQ $19, %s, %s", y, t5)
+		p("VPRORQ $61, %s, %s", y, t6)
+		p("VPSRLQ $6, %s, %s", y, t7)
+		p("VPTERNLOGQ $0x96, %s, %s, %s", t7, t6, t5) // σ1(W[t-2])
+		p("VPADDQ %s, %s, %s", t4, w(i), w(i))
 		p("VPADDQ %s, %s, %s", w(i+9), w(i), w(i))
-		p("VPADDQ Z29, %s, %s", w(i), w(i))
+		p("VPADDQ %s, %s, %s", t5, w(i), w(i))
 		round(i, fmt.Sprintf("%d(R10)", 8*i), false)
 	}
 	p("ADDQ $128, R10")
 	p("DECQ DX")
-	p("JNZ rounds8")
+	p("JNZ %srounds", name)
 	for i := range 8 {
-		p("VPADDQ %d(R9), %s, %s", 64*i, st[i], st[i])
+		p("VPADDQ %d(R9), %s, %s", vec*i, st[i], st[i])
 		p("VMOVDQA64 %s, %s", st[i], w(i))
 	}
-	p("ADDQ $512, R9")
-	p("LEAQ 1024(SI), R11")
+	p("ADDQ $%d, R9", sec)
+	p("LEAQ %d(SI), R11", 2*sec)
 	p("CMPQ R9, R11")
-	p("JNE half8")
+	p("JNE %shalf", name)
 	for i := range 8 {
-		p("VPXORQ %d(SI), %s, Z24", 1536+64*i, w(i))
-		p("VMOVDQU64 Z24, %d(SI)", 1536+64*i)
+		p("VPXORQ %d(SI), %s, %s", 3*sec+vec*i, w(i), t0)
+		p("VMOVDQU64 %s, %d(SI)", t0, 3*sec+vec*i)
 	}
 	p("DECQ CX")
-	p("JNZ iter8")
+	p("JNZ %siter", name)
 	for i := range 8 {
-		p("VMOVDQU64 %s, %d(SI)", w(i), 1024+64*i)
+		p("VMOVDQU64 %s, %d(SI)", w(i), 2*sec+vec*i)
 	}
 	p("VZEROUPPER")
 	p("RET")
 }
 
-// avx2 writes sha512Lanes4(s *uint64, n int): a..h in Y0-Y7, temporaries in
+// avx2 writes sha512Lanes4AVX2(s *uint64, n int): a..h in Y0-Y7, temporaries in
 // Y8-Y15, and the message schedule on the stack, as AVX2 has only 16
 // registers. AVX2 has no 64-bit rotate: each is two shifts and an XOR into
 // the sum being built. The laneState has sections of 8 words of 32 bytes:
@@ -182,8 +186,8 @@ func avx2() {
 		}
 	}
 	out.WriteString(`
-// func sha512Lanes4(s *uint64, n int)
-TEXT ·sha512Lanes4(SB), NOSPLIT, $512-16
+// func sha512Lanes4AVX2(s *uint64, n int)
+TEXT ·sha512Lanes4AVX2(SB), NOSPLIT, $512-16
 `)
 	p("MOVQ s+0(FP), SI")
 	p("MOVQ n+8(FP), CX")

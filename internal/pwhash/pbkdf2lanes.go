@@ -29,6 +29,9 @@ type laneKernel struct {
 	minJobs int
 	iterate func(s laneState, n int)
 	ok      func() bool // the self-check against crypto/pbkdf2, run once
+	// narrower, if not nil, has fewer lanes and runs an iteration in less
+	// time: the last chains of a batch move to it once they fit.
+	narrower *laneKernel
 }
 
 func newLaneKernel(name string, lanes, minJobs int, iterate func(s laneState, n int)) *laneKernel {
@@ -86,19 +89,21 @@ const maxLaneStep = 1 << 10
 
 var errBadJob = errors.New("pbkdf2: iterations and key length must be at least 1")
 
+// laneChain is the chain of one 64-byte block of a job's key in a lane.
+type laneChain struct {
+	job   *pbkdf2Job // nil for an idle lane
+	block int        // 1-based, as INT(i) in RFC 8018
+	left  int        // iterations still to run
+}
+
 // pbkdf2Lanes derives every job's key with kernel k. Each 64-byte block of
 // a key is its own chain; a lane whose chain ends takes the next one at
 // once, so lanes idle only at the end of the batch, while its last chains
-// run out.
+// run out, and those move to k's narrower kernel once they fit in it.
 func pbkdf2Lanes(k *laneKernel, jobs []pbkdf2Job) {
-	type chain struct {
-		job   *pbkdf2Job
-		block int // 1-based, as INT(i) in RFC 8018
-		left  int // iterations still to run
-	}
 	s := newLaneState(k.lanes)
-	defer clear(s)
-	lanes := make([]chain, k.lanes)
+	defer func() { clear(s) }()
+	lanes := make([]laneChain, k.lanes)
 	next, nextBlock := 0, 1
 	for {
 		active, n := 0, 0
@@ -110,7 +115,7 @@ func pbkdf2Lanes(k *laneKernel, jobs []pbkdf2Job) {
 					next++
 					continue
 				}
-				c := chain{job: j, block: nextBlock, left: j.iter - 1}
+				c := laneChain{job: j, block: nextBlock, left: j.iter - 1}
 				if nextBlock*sha512.Size >= len(j.key) {
 					next, nextBlock = next+1, 1
 				} else {
@@ -133,17 +138,43 @@ func pbkdf2Lanes(k *laneKernel, jobs []pbkdf2Job) {
 		if active == 0 {
 			return
 		}
+		if nk := k.narrower; nk != nil && next == len(jobs) && active <= nk.lanes && nk.ok() {
+			k = nk
+			s, lanes = moveLanes(s, lanes, k.lanes)
+		}
 		n = min(n, maxLaneStep)
 		k.iterate(s, n)
 		for l := range lanes {
 			if c := &lanes[l]; c.job != nil {
 				if c.left -= n; c.left == 0 {
 					finishChain(s, l, c.job, c.block)
-					*c = chain{}
+					*c = laneChain{}
 				}
 			}
 		}
 	}
+}
+
+// moveLanes returns a state of width lanes holding the busy lanes of s,
+// and their chains; it clears s.
+func moveLanes(s laneState, chains []laneChain, width int) (laneState, []laneChain) {
+	to, moved := newLaneState(width), make([]laneChain, width)
+	var words [8]uint64
+	n := 0
+	for l, c := range chains {
+		if c.job == nil {
+			continue
+		}
+		for sec := range 4 {
+			s.get(sec, l, &words)
+			to.set(sec, n, &words)
+		}
+		moved[n] = c
+		n++
+	}
+	clear(words[:])
+	clear(s)
+	return to, moved
 }
 
 // startChain puts into lane l the state of block's chain for job after its

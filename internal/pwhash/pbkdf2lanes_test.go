@@ -103,6 +103,31 @@ func TestLaneKernelsMatchStdlib(t *testing.T) {
 	}
 }
 
+// TestLanesNarrowTail checks that the last chains of a batch move to the
+// narrower kernel, and only once they fit in it, with the right keys.
+func TestLanesNarrowTail(t *testing.T) {
+	wide, narrow := goLaneKernel(5), goLaneKernel(2)
+	wide.narrower = narrow
+	var narrowCalls, fits int
+	jobs := randomJobs(rand.New(rand.NewPCG(3, 4)), 11, 30)
+	for i := range jobs {
+		jobs[i].key = jobs[i].key[:min(len(jobs[i].key), 64)]
+	}
+	iterate := narrow.iterate
+	narrow.iterate = func(s laneState, n int) {
+		narrowCalls++
+		if s.lanes() == 2 {
+			fits++
+		}
+		iterate(s, n)
+	}
+	pbkdf2Lanes(wide, jobs)
+	checkJobs(t, "go5+go2", jobs)
+	if narrowCalls == 0 || fits != narrowCalls {
+		t.Errorf("narrower kernel ran %d times, %d of them on its own width", narrowCalls, fits)
+	}
+}
+
 func TestPBKDF2KeysBadJob(t *testing.T) {
 	for _, k := range testKernels() {
 		jobs := []pbkdf2Job{
