@@ -327,33 +327,9 @@ func (a Acceptance) By(b Broker) bool {
 // always uses Mosquitto 2.1's m=47104,t=1,p=1 with a 64-byte salt and tag,
 // as its tool ignores -I. Hash is safe for concurrent use.
 func Hash(password []byte, p Params) (string, error) {
-	d := Decoded{Algorithm: p.algorithm()}
-	saltLen, keyLen := SaltLen20, 64
-	switch d.Algorithm {
-	case SHA512, PBKDF2:
-		switch p.SaltLen {
-		case 0: // SaltLen20
-		case SaltLen20, SaltLen21:
-			saltLen = p.SaltLen
-		default:
-			return "", fmt.Errorf("salt length %d: brokers load only %d or %d bytes", p.SaltLen, SaltLen20, SaltLen21)
-		}
-		if d.Algorithm == PBKDF2 {
-			d.Iterations = p.Iterations
-			switch {
-			case d.Iterations == 0:
-				d.Iterations = DefaultIterations
-			case d.Iterations < 0:
-				return "", fmt.Errorf("iterations %d: must be at least 1", d.Iterations)
-			case d.Iterations > MaxIterations:
-				return "", fmt.Errorf("%w: %d iterations, the limit is %d", ErrTooCostly, d.Iterations, MaxIterations)
-			}
-		}
-	case Argon2id:
-		d.Memory, d.Time, d.Threads = argon2Memory, argon2Time, argon2Threads
-		saltLen, keyLen = argon2SaltLen, argon2KeyLen
-	default:
-		return "", fmt.Errorf("%w %q", ErrUnknownAlgorithm, p.Algorithm)
+	d, saltLen, keyLen, err := p.prepare()
+	if err != nil {
+		return "", err
 	}
 	d.Salt = make([]byte, saltLen)
 	if _, err := rand.Read(d.Salt); err != nil {
@@ -365,6 +341,40 @@ func Hash(password []byte, p Params) (string, error) {
 	}
 	d.Key = key
 	return d.Encode(), nil
+}
+
+// prepare checks p and returns what Hash writes under it but the salt and
+// key, and their lengths.
+func (p Params) prepare() (d Decoded, saltLen, keyLen int, err error) {
+	d = Decoded{Algorithm: p.algorithm()}
+	saltLen, keyLen = SaltLen20, 64
+	switch d.Algorithm {
+	case SHA512, PBKDF2:
+		switch p.SaltLen {
+		case 0: // SaltLen20
+		case SaltLen20, SaltLen21:
+			saltLen = p.SaltLen
+		default:
+			return d, 0, 0, fmt.Errorf("salt length %d: brokers load only %d or %d bytes", p.SaltLen, SaltLen20, SaltLen21)
+		}
+		if d.Algorithm == PBKDF2 {
+			d.Iterations = p.Iterations
+			switch {
+			case d.Iterations == 0:
+				d.Iterations = DefaultIterations
+			case d.Iterations < 0:
+				return d, 0, 0, fmt.Errorf("iterations %d: must be at least 1", d.Iterations)
+			case d.Iterations > MaxIterations:
+				return d, 0, 0, fmt.Errorf("%w: %d iterations, the limit is %d", ErrTooCostly, d.Iterations, MaxIterations)
+			}
+		}
+	case Argon2id:
+		d.Memory, d.Time, d.Threads = argon2Memory, argon2Time, argon2Threads
+		saltLen, keyLen = argon2SaltLen, argon2KeyLen
+	default:
+		return d, 0, 0, fmt.Errorf("%w %q", ErrUnknownAlgorithm, p.Algorithm)
+	}
+	return d, saltLen, keyLen, nil
 }
 
 // Verify reports whether password matches encoded. A wrong password is
