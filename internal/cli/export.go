@@ -72,7 +72,14 @@ func writeStdout(out io.Writer, write func(io.Writer) error) error {
 // writeOutput calls write with a writer of -o OUT, which it then replaces
 // atomically; OUT must not be the password file being read.
 func writeOutput(ctx context.Context, o *Options, s Streams, f *atomicfile.File, write func(io.Writer) error) error {
-	out, err := atomicfile.Open(o.Output, atomicfile.ForCreating, fileOptions(o, s)...)
+	opts := append(fileOptions(o, s),
+		// OUT is not a password file: a recovery file beside it is not
+		// checked as one, and the lock notice names OUT.
+		atomicfile.WithValidate(nil),
+		atomicfile.WithWaitNotice(lockNoticeAfter, func() {
+			fmt.Fprintf(s.ErrOut, msgLockWait+"\n", o.Output)
+		}))
+	out, err := atomicfile.Open(o.Output, atomicfile.ForCreating, opts...)
 	if err != nil {
 		return &outputError{o.Output, err}
 	}

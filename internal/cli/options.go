@@ -37,6 +37,8 @@ type Options struct {
 	Import      string // --import SRC: user:password lines, - for stdin
 	OwnerName   string // --owner USER[:GROUP] as given
 	IfChanged   bool   // --if-changed
+	UnsafeLinks bool   // --follow-unsafe-links
+	InPlace     bool   // --in-place
 
 	ImportHashed string          // --import-hashed SRC: user:hash lines, - for stdin
 	Export       hashconv.Format // --export FORMAT
@@ -115,6 +117,8 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 	fs.StringVar(&o.Import, "import", "", "add or update the users of user:password lines read from this file (- for stdin) in one atomic rewrite: --import SRC passwordfile; with -c, create the file with them alone")
 	fs.StringVar(&o.OwnerName, "owner", "", "give the written file this owner and group (USER, USER:GROUP or :GROUP, by name or number); for --check, the owner the file should have")
 	fs.BoolVar(&o.IfChanged, "if-changed", false, "leave a user whose password already verifies untouched, and the file unwritten when nothing changed")
+	fs.BoolVar(&o.UnsafeLinks, "follow-unsafe-links", false, "follow a symbolic link to the password file although another user could have planted it (a link not yours, in a directory others can write); refused by default")
+	fs.BoolVar(&o.InPlace, "in-place", false, "rewrite the file in place instead of replacing it, for a file bind-mounted into a container where this run cannot see that mount (another host, a rootless runtime); found by itself otherwise")
 	fs.StringVar(&o.ImportHashed, "import-hashed", "", "as --import, for user:hash lines: $7$, $6$ and $argon2id$ as given, passlib's $pbkdf2-sha512$ and mosquitto-go-auth's PBKDF2$sha512$ as the same $7$; a hash the --broker generation cannot load is a bad line: --import-hashed SRC passwordfile")
 	fs.Func("export", "write the users of the password file, without passwords, as dynsec (a dynamic-security plugin configuration for the --broker generation), goauth or passlib (user:hash lines); exit 1 when an entry was left out: --export FORMAT [-o OUT] passwordfile", func(s string) error {
 		f, err := hashconv.ParseFormat(s)
