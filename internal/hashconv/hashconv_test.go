@@ -201,7 +201,7 @@ func TestExportVectors(t *testing.T) {
 		if !refVerifyGoAuth(t, string(pw), g) || refVerifyGoAuth(t, string(pw)+"x", g) {
 			t.Errorf("%s: goauth export %q does not verify as go-auth reads it", fields[2], g)
 		}
-		if got := Targets(d); strings.Join(got, ",") != "dynsec-2.0,dynsec-2.1,goauth,passlib" {
+		if got := Targets(d); strings.Join(got, ",") != "dynsec-2.0,dynsec-2.1,dynsec-2.1-argon2,goauth,passlib" {
 			t.Errorf("%s: Targets = %v", fields[2], got)
 		}
 		n++
@@ -262,13 +262,13 @@ func TestCheck(t *testing.T) {
 		d       *pwhash.Decoded
 		targets string
 	}{
-		{"pbkdf2 salt 12", pbkdf2(12, 64), "dynsec-2.0,dynsec-2.1,goauth,passlib"},
-		{"pbkdf2 salt 64", pbkdf2(64, 64), "dynsec-2.1,goauth,passlib"},
+		{"pbkdf2 salt 12", pbkdf2(12, 64), "dynsec-2.0,dynsec-2.1,dynsec-2.1-argon2,goauth,passlib"},
+		{"pbkdf2 salt 64", pbkdf2(64, 64), "dynsec-2.1,dynsec-2.1-argon2,goauth,passlib"},
 		{"pbkdf2 salt 16", pbkdf2(16, 64), "goauth,passlib"},
 		{"pbkdf2 salt 2000", pbkdf2(2000, 64), "goauth"},
 		{"pbkdf2 key 32", pbkdf2(12, 32), "goauth"},
-		{"sha512", sha, "dynsec-2.1"},
-		{"argon2id", argon, "dynsec-2.1"},
+		{"sha512", sha, "dynsec-2.1,dynsec-2.1-argon2"},
+		{"argon2id", argon, "dynsec-2.1-argon2"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(Targets(c.d), ","); got != c.targets {

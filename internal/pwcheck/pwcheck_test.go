@@ -254,9 +254,9 @@ func TestDescribe(t *testing.T) {
 	}
 	want := []Entry{
 		{User: "v20-default-plain", Line: 2, Algorithm: "sha512-pbkdf2", Iterations: 101, SaltBytes: 12, HashBytes: 64, AcceptedBy: Brokers{true, true, true},
-			ExportTo: []string{"dynsec-2.0", "dynsec-2.1", "goauth", "passlib"}},
+			ExportTo: []string{"dynsec-2.0", "dynsec-2.1", "dynsec-2.1-argon2", "goauth", "passlib"}},
 		{User: "v212-argon2id-plain", Line: 3, Algorithm: "argon2id", MemoryKiB: 47104, Time: 1, Threads: 1, SaltBytes: 64, HashBytes: 64, AcceptedBy: Brokers{false, false, true},
-			ExportTo: []string{"dynsec-2.1"}},
+			ExportTo: []string{"dynsec-2.1-argon2"}},
 		{User: "plain", Line: 4, Algorithm: Plaintext, Invalid: "not a hash", ExportTo: []string{}},
 		{User: "odd", Line: 5, Algorithm: Unknown, Invalid: "not a hash", ExportTo: []string{}},
 		{User: "bad", Line: 6, Algorithm: "sha512-pbkdf2", ExportTo: []string{}},
