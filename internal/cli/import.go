@@ -87,7 +87,7 @@ func planHashed(ctx context.Context, o *Options, s Streams, f *atomicfile.File, 
 	return p, nil
 }
 
-// writeImport writes what hashImport planned and prints the summary.
+// writeImport writes what an importPlanner planned and prints the summary.
 func writeImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, p importPlan) error {
 	if len(p.updates) == 0 && !o.Create {
 		if err := keepUnchanged(ctx, o, f); err != nil {
