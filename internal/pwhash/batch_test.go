@@ -24,20 +24,20 @@ func TestVectorsBatch(t *testing.T) {
 	var passwords [][]byte
 	var encoded []string
 	for _, v := range allVectors(t) {
-		passwords = append(passwords, v.password)
-		encoded = append(encoded, v.encoded)
+		passwords = append(passwords, v.Password)
+		encoded = append(encoded, v.Hash)
 		// Verify's own test covers the near misses of the other formats
 		// and of the slow rows; these add PBKDF2 chains of 1 to 1000
 		// iterations to the batch.
-		if d, err := Decode(v.encoded); err != nil || d.Algorithm != PBKDF2 || d.Iterations > DefaultIterations {
+		if d, err := Decode(v.Hash); err != nil || d.Algorithm != PBKDF2 || d.Iterations > DefaultIterations {
 			continue
 		}
-		for _, wrong := range nearMisses(v.password) {
+		for _, wrong := range nearMisses(v.Password) {
 			passwords = append(passwords, wrong)
-			encoded = append(encoded, v.encoded)
+			encoded = append(encoded, v.Hash)
 		}
-		for _, bad := range flippedHashes(v.encoded) {
-			passwords = append(passwords, v.password)
+		for _, bad := range flippedHashes(v.Hash) {
+			passwords = append(passwords, v.Password)
 			encoded = append(encoded, bad)
 		}
 	}
