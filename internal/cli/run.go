@@ -245,15 +245,50 @@ func deleteUser(ctx context.Context, o *Options, f *atomicfile.File) error {
 	})
 }
 
-// upgrade is -U: every user:plaintext line is hashed, on all cores.
+// editAttempts is how many times -U and --if-changed --import read, hash
+// and try to write a file that others change meanwhile before they give up.
+const editAttempts = 3
+
+// beforeConditionalEdit, when not nil, is called after -U or --if-changed
+// --import has hashed and before it tries to write, for tests to change the
+// file in between.
+var beforeConditionalEdit func()
+
+// upgrade is -U: every user:plaintext line is hashed, on all cores, without
+// the lock, so that other runs can edit the file meanwhile (hashing 150,000
+// users takes half a minute). The file is then rewritten under the lock if
+// it is still what was read, or read again and only its new plaintext
+// entries hashed, up to editAttempts times.
 func upgrade(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error {
 	hash := hasher(o, s)
-	step, done := newProgress(s, -1, "Hashing")
-	defer done()
-	return f.Edit(ctx, func(r io.Reader, w io.Writer) error {
-		_, err := pwfile.HashPlaintext(ctx, r, w, pwhash.Workers(params(o).Algorithm), hash, step)
-		return err
-	})
+	up := pwfile.NewUpgrade()
+	defer up.Clear()
+	for attempt := 1; ; attempt++ {
+		var creds []pwfile.Credential
+		snap, err := f.Read(ctx, func(r io.Reader) (err error) {
+			creds, err = up.Pending(r)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		step, done := newProgress(s, len(creds), "Hashing")
+		err = up.Hash(ctx, creds, pwhash.Workers(params(o).Algorithm), hash, step)
+		done()
+		if err != nil {
+			return err
+		}
+		if beforeConditionalEdit != nil {
+			beforeConditionalEdit()
+		}
+		err = f.Edit(ctx, func(r io.Reader, w io.Writer) error {
+			_, _, err := up.Apply(r, w)
+			return err
+		}, atomicfile.IfUnchanged(snap))
+		if !errors.Is(err, atomicfile.ErrChanged) || attempt == editAttempts {
+			return err
+		}
+	}
 }
 
 // verify is -v: the file is opened before the password is asked for, as for
@@ -331,8 +366,10 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return fail(ExitError, msgUserMissing, o.User)
 	case errors.As(err, &decode):
 		return fail(ExitError, msgVerifyBadHash, o.User, decode.Error())
+	case errors.Is(err, atomicfile.ErrChanged) && o.HashFile:
+		return fail(ExitError, msgUpgradeRace, path, editAttempts)
 	case errors.Is(err, atomicfile.ErrChanged):
-		return fail(ExitError, msgImportRace, path)
+		return fail(ExitError, msgImportRace, path, editAttempts)
 	case errors.Is(err, atomicfile.ErrLockTimeout):
 		return fail(ExitError, msgLockTimeout, o.LockTimeout, path)
 	case errors.As(err, &open) && creating:

@@ -105,9 +105,7 @@ func ReadImport(r io.Reader) ([]Credential, error) {
 		bad = append(bad, &ParseError{Line: num + 1, Err: ErrLineTooLong})
 	}
 	if len(bad) > 0 {
-		for _, c := range creds {
-			clear(c.Password)
-		}
+		clearCredentials(creds)
 		return nil, &ImportError{Lines: bad}
 	}
 	return creds, nil
@@ -190,14 +188,15 @@ func (k *Keep) Unchanged(user string, password []byte) bool {
 
 // HashAll hashes the password of each credential on workers goroutines and
 // returns the updates in the order of creds. Each password is cleared once
-// it is used, and every one on error; progress, if not nil, is called after
-// each credential. Once ctx is done no further hash starts and ctx's error
-// is returned.
+// it is hashed, and every one on error; progress, if not nil, is called
+// after each credential. Once ctx is done no further hash starts and ctx's
+// error is returned.
 //
 // With keep not nil, a credential whose user keep.Unchanged leaves alone
 // gets no Update, and unchanged counts it. Such a user's lines can then be
 // left as they are, and a file where nothing changed need not be written at
-// all.
+// all. Its password is kept, for the caller to verify again should the
+// file change before it is written, and to clear.
 func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc, keep *Keep, progress func()) (updates []Update, unchanged int, err error) {
 	type job struct {
 		c         *Credential
@@ -218,8 +217,8 @@ func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc
 		func(j *job) {
 			if j.unchanged = keep != nil && keep.Unchanged(j.c.User, j.c.Password); !j.unchanged {
 				j.hash, j.err = hash(j.c.Password)
+				clear(j.c.Password)
 			}
-			clear(j.c.Password)
 		},
 		func(j *job) error {
 			switch {
@@ -236,9 +235,7 @@ func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc
 			return nil
 		})
 	if err != nil {
-		for i := range creds {
-			clear(creds[i].Password)
-		}
+		clearCredentials(creds)
 		return nil, 0, err
 	}
 	return updates, unchanged, nil

@@ -153,9 +153,16 @@ func TestHashAllUnchanged(t *testing.T) {
 		t.Fatalf("Hashes: %v", current)
 	}
 	keep := &Keep{Current: current, Params: pwhash.Params{Algorithm: pwhash.PBKDF2}}
-	updates, unchanged, err := HashAll(t.Context(), creds(), 2, hash, keep, nil)
+	given := creds()
+	updates, unchanged, err := HashAll(t.Context(), given, 2, hash, keep, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Kept for a second look should the file change; the rest cleared.
+	for _, c := range given {
+		if kept := string(c.Password) == "secret"; kept != (c.User == "alice") {
+			t.Errorf("%s's password after HashAll: %q", c.User, c.Password)
+		}
 	}
 	var names []string
 	for _, u := range updates {
