@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 
@@ -162,32 +163,72 @@ func printImported(o *Options, s Streams, added, updated, unchanged int) {
 	}
 }
 
-// readImport reads and checks the whole import source, and reports every
-// bad line on stderr before it fails.
+// readImport reads and checks the whole import source, and reports its bad
+// lines on stderr before it fails.
 func readImport(o *Options, s Streams) ([]pwfile.Credential, error) {
-	name, in := o.Import, s.In
-	if name == dashArg {
-		name = msgStdinName
-	} else {
-		f, err := os.Open(o.Import)
-		if err != nil {
-			return nil, fail(ExitError, msgImportOpen, o.Import, strerror(err))
-		}
-		defer f.Close()
-		in = f
+	name, in, closeSrc, err := openImport(o.Import, s)
+	if err != nil {
+		return nil, err
 	}
+	defer closeSrc()
 	creds, err := pwfile.ReadImport(in)
+	if err != nil {
+		return nil, importFailed(err, o.Import, name, s)
+	}
+	return creds, nil
+}
+
+// openImport opens the import source src ("-": stdin) and returns the name
+// messages give it. Only what can end is read: a regular file or a pipe (a
+// FIFO, a socket), and stdin from a terminal; a device such as /dev/urandom
+// or /dev/zero is refused before it is opened, since it is never a list of
+// users and would be read up to pwfile.MaxImportSize.
+func openImport(src string, s Streams) (name string, in io.Reader, closeSrc func(), err error) {
+	if src == dashArg {
+		if f, ok := s.In.(*os.File); ok && !s.InTerminal {
+			if fi, err := f.Stat(); err == nil && !importable(fi.Mode()) {
+				return "", nil, nil, fail(ExitError, msgImportNotFile, msgStdinName)
+			}
+		}
+		return msgStdinName, s.In, func() {}, nil
+	}
+	fi, err := os.Stat(src)
+	if err != nil {
+		return "", nil, nil, fail(ExitError, msgImportOpen, src, strerror(err))
+	}
+	if !importable(fi.Mode()) {
+		return "", nil, nil, fail(ExitError, msgImportNotFile, src)
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return "", nil, nil, fail(ExitError, msgImportOpen, src, strerror(err))
+	}
+	return src, f, func() { f.Close() }, nil
+}
+
+func importable(m fs.FileMode) bool {
+	return m.IsRegular() || m.Type() == fs.ModeNamedPipe || m.Type() == fs.ModeSocket
+}
+
+// importFailed explains what pwfile.ReadImport or ReadHashedImport returned
+// for the source src, called name in messages: the bad lines on stderr
+// (at most pwfile.MaxBadLines of them) and the error to exit with.
+func importFailed(err error, src, name string, s Streams) error {
 	var bad *pwfile.ImportError
 	switch {
 	case errors.As(err, &bad):
 		for _, l := range bad.Lines {
 			fmt.Fprintf(s.ErrOut, msgImportLine+"\n", l.Line, name, importReason(l.Err))
 		}
-		return nil, fail(ExitError, msgImportBad, plural(len(bad.Lines), "bad line"), name)
-	case err != nil:
-		return nil, fail(ExitError, msgImportOpen, o.Import, strerror(err))
+		lines := plural(len(bad.Lines)+bad.More, "bad line")
+		if bad.More > 0 {
+			return fail(ExitError, msgImportBadMany, lines, name, len(bad.Lines))
+		}
+		return fail(ExitError, msgImportBad, lines, name)
+	case errors.Is(err, pwfile.ErrImportTooLarge):
+		return fail(ExitError, msgImportTooLarge, name, pwfile.MaxImportSize>>20)
 	}
-	return creds, nil
+	return fail(ExitError, msgImportOpen, src, strerror(err))
 }
 
 // importReason words why ReadImport refused a line.

@@ -278,3 +278,73 @@ func checkPassword(t *testing.T, path, user, password string) {
 		t.Errorf("%s's password is not %q (%v)", user, password, err)
 	}
 }
+
+// TestImportBadSource: a source of 10,000 bad lines lists the first
+// pwfile.MaxBadLines on stderr and counts them all; a device such as
+// /dev/urandom is refused before it is read, by name or as stdin; stdin
+// without end stops at pwfile.MaxImportSize. Nothing is written.
+func TestImportBadSource(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "passwd")
+	if err := os.WriteFile(pw, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(dir, "bad")
+	if err := os.WriteFile(src, bytes.Repeat([]byte("no colon\n"), 10_000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var errOut strings.Builder
+	code := Main([]string{"--import", src, pw}, Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: &errOut})
+	lines := strings.Split(strings.TrimSuffix(errOut.String(), "\n"), "\n")
+	want := fmt.Sprintf(msgImportBadMany, "10000 bad lines", src, pwfile.MaxBadLines)
+	if code != ExitError || len(lines) != pwfile.MaxBadLines+1 || lines[len(lines)-1] != want {
+		t.Errorf("import of 10,000 bad lines: exit %d, %d lines on stderr ending %q; want %d, %d ending %q",
+			code, len(lines), lines[len(lines)-1], ExitError, pwfile.MaxBadLines+1, want)
+	}
+
+	if _, err := os.Stat("/dev/urandom"); err != nil {
+		t.Skip("no /dev/urandom")
+	}
+	urandom, err := os.Open("/dev/urandom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer urandom.Close()
+	for _, tc := range []struct {
+		src  string
+		in   *os.File
+		want string
+	}{
+		{"/dev/urandom", nil, fmt.Sprintf(msgImportNotFile, "/dev/urandom")},
+		{"-", urandom, fmt.Sprintf(msgImportNotFile, msgStdinName)},
+	} {
+		errOut.Reset()
+		s := NewStreams(strings.NewReader(""), io.Discard, &errOut)
+		if tc.in != nil {
+			s = NewStreams(tc.in, io.Discard, &errOut)
+		}
+		if code := Main([]string{"--import", tc.src, pw}, s); code != ExitError || errOut.String() != tc.want+"\n" {
+			t.Errorf("--import %s from %v: exit %d, %q; want %d, %q", tc.src, tc.in, code, errOut.String(), ExitError, tc.want)
+		}
+	}
+
+	// /dev/urandom through a pipe, as "cat /dev/urandom |" gives it.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		io.Copy(w, urandom)
+		w.Close()
+	}()
+	defer r.Close() // ends the copy
+	errOut.Reset()
+	code = Main([]string{"--import", "-", pw}, NewStreams(r, io.Discard, &errOut))
+	want = fmt.Sprintf(msgImportTooLarge, msgStdinName, pwfile.MaxImportSize>>20)
+	if code != ExitError || errOut.String() != want+"\n" {
+		t.Errorf("--import - from an endless pipe: exit %d, %q; want %d, %q", code, errOut.String(), ExitError, want)
+	}
+	if got, _ := os.ReadFile(pw); len(got) != 0 {
+		t.Errorf("a failed import wrote %d bytes", len(got))
+	}
+}
