@@ -46,6 +46,7 @@ const (
 	msgBadBroker       = "Error: Unknown broker version '%s'; use 2.0 or 2.1."
 	msgBadDuration     = "Error: Invalid lock timeout '%s'; use a duration such as 30s."
 	msgWrite           = "Error: Unable to write password file %s. %s."
+	msgStdoutWrite     = "Error: Unable to write to standard output. %s."
 	msgLockTimeout     = "Error: Timed out after %s waiting for another mosquitto_passwd to finish with %s."
 	msgLockWait        = "Waiting for another mosquitto_passwd to finish with %s..."
 	msgInterrupted     = "Error: Interrupted; the password file is unchanged."

@@ -26,6 +26,7 @@ const lockNoticeAfter = time.Second
 // reported before the user types anything), except that --import reads and
 // checks its source first. Every error goes through explain.
 func run(ctx context.Context, o *Options, s Streams) error {
+	s.Out = stdoutWriter{s.Out}
 	pr := newPasswordReader(s)
 	if o.Print || o.Create && o.File == dashArg {
 		return explain(printLine(ctx, o, s, pr), o, nil)
@@ -326,7 +327,7 @@ func verify(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *a
 
 // explain is the one place that turns what the file and hash layers
 // returned into messages and exit codes: this package's *Error as it is, an
-// interrupt, a path that cannot be resolved, the line of a corrupt file, a
+// interrupt, a failed write to stdout, a path that cannot be resolved, the line of a corrupt file, a
 // missing user or an unusable hash as -v or -D reports it, and the system's
 // reason for a file that could not be opened, read or written. f is the
 // file the operation opened, nil before that; messages show its path.
@@ -338,6 +339,7 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 	creating := o.Create && o.Import == ""
 	var (
 		own     *Error
+		out     *stdoutError
 		resolve *atomicfile.ResolveError
 		parse   *pwfile.ParseError
 		decode  *pwhash.DecodeError
@@ -352,6 +354,14 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return own
 	case errors.Is(err, context.Canceled):
 		return errInterrupted
+	case errors.As(err, &out) && errors.Is(err, syscall.EPIPE):
+		// Whoever read stdout has gone (--list | head): the output that was
+		// this run's result is cut short. Silent, as a tool killed by
+		// SIGPIPE is, but not exit 0. Messages after a written file are not
+		// results: their errors are ignored where they are printed.
+		return &Error{Code: ExitError}
+	case errors.As(err, &out):
+		return fail(ExitError, msgStdoutWrite, strerror(out.err))
 	case errors.As(err, &resolve):
 		return fail(ExitError, msgResolve, strerror(resolve.Err))
 	case errors.As(err, &parse) && o.Delete && errors.Is(err, pwfile.ErrUserNotFound):
