@@ -206,8 +206,10 @@ func openImport(src string, s Streams) (name string, in io.Reader, closeSrc func
 	return src, f, func() { f.Close() }, nil
 }
 
+// importable reports whether a source of mode m may be read. A directory
+// passes, for its read to fail with the system's own words.
 func importable(m fs.FileMode) bool {
-	return m.IsRegular() || m.Type() == fs.ModeNamedPipe || m.Type() == fs.ModeSocket
+	return m&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeIrregular) == 0
 }
 
 // importFailed explains what pwfile.ReadImport or ReadHashedImport returned
