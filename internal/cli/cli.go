@@ -22,6 +22,7 @@ const (
 	ExitError        = 1
 	ExitMismatch     = 2   // the two passwords entered differ
 	ExitVerifyFailed = 3   // -v: wrong password, or no such user
+	ExitNotDurable   = 5   // the change was made, but may not survive a power cut
 	ExitInterrupted  = 130 // SIGINT or SIGTERM, as a shell reports a death by SIGINT
 )
 
@@ -105,7 +106,7 @@ func execute(args []string, s Streams) error {
 		return err
 	}
 	// Only now that there is work to interrupt: the usage text and argument
-	// errors come without it, and it is a tenth of a start-up (0.13 ms).
+	// errors, which start-up time matters most for, come without it.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// A write to a closed pipe on stdout then fails with EPIPE instead of

@@ -36,6 +36,8 @@ type Options struct {
 	Import      string // --import SRC: user:password lines, - for stdin
 	OwnerName   string // --owner USER[:GROUP] as given
 	IfChanged   bool   // --if-changed
+	UnsafeLinks bool   // --follow-unsafe-links
+	InPlace     bool   // --in-place
 
 	File     string
 	User     string
@@ -110,6 +112,8 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 	fs.StringVar(&o.Import, "import", "", "add or update the users of user:password lines read from this file (- for stdin) in one atomic rewrite: --import SRC passwordfile; with -c, create the file with them alone")
 	fs.StringVar(&o.OwnerName, "owner", "", "give the written file this owner and group (USER, USER:GROUP or :GROUP, by name or number); for --check, the owner the file should have")
 	fs.BoolVar(&o.IfChanged, "if-changed", false, "leave a user whose password already verifies untouched, and the file unwritten when nothing changed")
+	fs.BoolVar(&o.UnsafeLinks, "follow-unsafe-links", false, "follow a symbolic link to the password file although another user could have planted it (a link not yours, in a directory others can write); refused by default")
+	fs.BoolVar(&o.InPlace, "in-place", false, "rewrite the file in place instead of replacing it, for a file bind-mounted into a container where this run cannot see that mount (another host, a rootless runtime); found by itself otherwise")
 
 	// The defaults the manual page shows, which a Func flag cannot know.
 	fs.Lookup("iterations").DefValue = strconv.Itoa(pwhash.DefaultIterations)

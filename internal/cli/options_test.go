@@ -176,6 +176,9 @@ func TestExplain(t *testing.T) {
 		{Options{}, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to write password file pw. No space left on device."},
 		{Options{Create: true}, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to open file pw for writing. No space left on device."},
 		{Options{Create: true, Import: "src"}, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to write password file pw. No space left on device."},
+		{Options{}, wrap(&atomicfile.NotDurableError{Path: "/d/pw", Err: syscall.EIO}), ExitNotDurable, "Error: /d/pw was changed, but the change could not be made durable (Input/output error): it may not survive a power cut. Running the same command again is safe."},
+		{Options{}, wrap(&atomicfile.AttrError{Path: "/d/pw", Attr: "system.posix_acl_access", Err: syscall.ENOTSUP}), ExitError, "Error: Unable to keep the extended attribute system.posix_acl_access of /d/pw (Operation not supported); the password file is unchanged."},
+		{Options{}, wrap(&atomicfile.PlantedFileError{Path: "/d/.pw.mqpasswd-lock", Reason: "a symbolic link"}), ExitError, "Error: Refusing to use /d/.pw.mqpasswd-lock: a symbolic link. It is not a file mosquitto_passwd left there; look at it and remove it. The password file is unchanged."},
 	}
 	for _, tt := range tests {
 		tt.o.File, tt.o.User = "pw", "u"

@@ -71,13 +71,21 @@ func run(ctx context.Context, o *Options, s Streams) error {
 }
 
 func fileOptions(o *Options, s Streams) []atomicfile.Option {
-	return []atomicfile.Option{
+	opts := []atomicfile.Option{
 		atomicfile.WithLockTimeout(o.LockTimeout),
 		atomicfile.WithWaitNotice(lockNoticeAfter, func() {
 			fmt.Fprintf(s.ErrOut, msgLockWait+"\n", o.File)
 		}),
 		atomicfile.WithOwner(o.Owner),
+		atomicfile.WithValidate(pwfile.Validate),
 	}
+	if o.UnsafeLinks {
+		opts = append(opts, atomicfile.WithFollowUnsafeLinks())
+	}
+	if o.InPlace {
+		opts = append(opts, atomicfile.WithInPlace())
+	}
+	return opts
 }
 
 // params returns the hash settings of a command line.
@@ -341,6 +349,10 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		own     *Error
 		out     *stdoutError
 		resolve *atomicfile.ResolveError
+		link    *atomicfile.UnsafeLinkError
+		planted *atomicfile.PlantedFileError
+		durable *atomicfile.NotDurableError
+		attr    *atomicfile.AttrError
 		parse   *pwfile.ParseError
 		decode  *pwhash.DecodeError
 		open    *atomicfile.OpenError
@@ -364,6 +376,14 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return fail(ExitError, msgStdoutWrite, strerror(out.err))
 	case errors.As(err, &resolve):
 		return fail(ExitError, msgResolve, strerror(resolve.Err))
+	case errors.As(err, &link):
+		return fail(ExitError, msgUnsafeLink, link.Link, owner.UserName(link.Owner))
+	case errors.As(err, &planted):
+		return fail(ExitError, msgPlanted, planted.Path, planted.Reason)
+	case errors.As(err, &durable):
+		return fail(ExitNotDurable, msgNotDurable, durable.Path, strerror(durable.Err))
+	case errors.As(err, &attr):
+		return fail(ExitError, msgAttr, attr.Path, attr.Attr, strerror(attr.Err))
 	case errors.As(err, &parse) && o.Delete && errors.Is(err, pwfile.ErrUserNotFound):
 		// The original's two lines: it stops at the corrupt line without
 		// having met the user.

@@ -54,6 +54,8 @@ func TestParamsFor(t *testing.T) {
 		{SHA512, Broker21, Params{SHA512, 0, SaltLen21}},
 		{Argon2id, Broker20, Params{Algorithm: Argon2id}},
 		{Argon2id, Broker21, Params{Algorithm: Argon2id}},
+		{PBKDF2, Broker21Argon2, Params{PBKDF2, 0, SaltLen21}},
+		{Argon2id, Broker21Argon2, Params{Algorithm: Argon2id}},
 	}
 	for _, tt := range tests {
 		if got := ParamsFor(tt.a, tt.b); got != tt.want {
@@ -265,6 +267,11 @@ func TestAccepted(t *testing.T) {
 		if got := d.Accepted(); got != tt.want {
 			t.Errorf("Accepted(%q) = %+v, want %+v", tt.in, got, tt.want)
 		}
+		for b, want := range map[Broker]bool{Broker20: tt.want.Broker20, Broker21: tt.want.Broker21, Broker21Argon2: tt.want.Broker21Argon2} {
+			if got := tt.want.By(b); got != want {
+				t.Errorf("%+v.By(%v) = %v, want %v", tt.want, b, got, want)
+			}
+		}
 	}
 	if got := (&Decoded{}).Accepted(); got != (Acceptance{}) {
 		t.Errorf("zero Decoded: Accepted() = %+v, want none", got)
@@ -422,12 +429,12 @@ func TestConcurrent(t *testing.T) {
 }
 
 func TestParseBroker(t *testing.T) {
-	for _, b := range []Broker{Broker20, Broker21} {
+	for _, b := range []Broker{Broker20, Broker21, Broker21Argon2} {
 		if got, err := ParseBroker(b.String()); got != b || err != nil {
 			t.Errorf("ParseBroker(%q) = %v, %v; want %v", b.String(), got, err, b)
 		}
 	}
-	for _, name := range []string{"", "2", "2.2", "1.6", " 2.0", "2.0.0"} {
+	for _, name := range []string{"", "2", "2.2", "1.6", " 2.0", "2.0.0", "2.1-argon", "2.0-argon2"} {
 		if _, err := ParseBroker(name); !errors.Is(err, ErrUnknownBroker) {
 			t.Errorf("ParseBroker(%q): %v, want ErrUnknownBroker", name, err)
 		}
@@ -486,6 +493,7 @@ func TestSatisfies(t *testing.T) {
 		{"other algorithm", ParamsFor(PBKDF2, Broker20), sha20, Broker20, false},
 		{"64-byte salt for a 2.0 broker", ParamsFor(PBKDF2, Broker20), pbkdf21, Broker20, false},
 		{"64-byte salt for a 2.1 broker", ParamsFor(PBKDF2, Broker21), pbkdf21, Broker21, true},
+		{"64-byte salt for a 2.1 broker with argon2", ParamsFor(PBKDF2, Broker21Argon2), pbkdf21, Broker21Argon2, true},
 		{"argon2id", ParamsFor(Argon2id, Broker21), argon, Broker21, true},
 		{"plaintext", ParamsFor(PBKDF2, Broker20), "secret", Broker20, false},
 	}
