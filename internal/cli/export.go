@@ -7,10 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/export"
@@ -44,7 +40,7 @@ func exportUsers(ctx context.Context, o *Options, s Streams, f *atomicfile.File)
 	}
 
 	for _, r := range res.Refused {
-		fmt.Fprintf(s.ErrOut, msgExportLeftOut+"\n", r.Line, shownUser(r.User), exportReason(r.Err))
+		fmt.Fprintf(s.ErrOut, msgExportLeftOut+"\n", r.Line, listName(r.User), exportReason(r.Err))
 	}
 	if res.Argon2id > 0 {
 		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
@@ -56,12 +52,12 @@ func exportUsers(ctx context.Context, o *Options, s Streams, f *atomicfile.File)
 	return nil
 }
 
-// writeStdout calls write with a buffered stdout, whose write errors are
-// outputErrors. What was written before an error is flushed too, so that, as
-// with --list, the output stops where the password file turned corrupt
+// writeStdout calls write with a buffered stdout (whose errors run wraps as
+// stdoutErrors). What was written before an error is flushed too, so that,
+// as with --list, the output stops where the password file turned corrupt
 // whatever the buffer's size.
 func writeStdout(out io.Writer, write func(io.Writer) error) error {
-	w := bufio.NewWriter(outputWriter{out, ""})
+	w := bufio.NewWriter(out)
 	err := write(w)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
@@ -101,8 +97,8 @@ func writeOutput(ctx context.Context, o *Options, s Streams, f *atomicfile.File,
 	return err
 }
 
-// outputError is a failure to write --export's output: path is -o's file,
-// "" for stdout. explain words it apart from the password file's errors.
+// outputError is a failure to write -o's file, which explain words apart
+// from the password file's errors.
 type outputError struct {
 	path string
 	err  error
@@ -136,14 +132,4 @@ func exportReason(err error) string {
 		return reasonUserNotUTF8
 	}
 	return importReason(err)
-}
-
-// shownUser is a username as a warning shows it: quoted when it holds what
-// a terminal should not be sent (control characters, bytes that are not
-// UTF-8), which is also why such an entry is left out.
-func shownUser(user string) string {
-	if !utf8.ValidString(user) || strings.ContainsFunc(user, unicode.IsControl) {
-		return strconv.Quote(user)
-	}
-	return user
 }

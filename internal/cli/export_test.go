@@ -33,9 +33,9 @@ func TestExportStdoutError(t *testing.T) {
 	}
 }
 
-// TestExportNames: a warning names the user as it is, or quoted when the
-// name holds what a terminal must not be sent, which is also why the entry
-// was left out.
+// TestExportNames: a warning names the user as --list does, quoted when
+// the name holds what a terminal must not be sent, which is also why the
+// entry was left out.
 func TestExportNames(t *testing.T) {
 	pw := filepath.Join(t.TempDir(), "passwd")
 	file := "ok:" + exportTestHash + "\nbell\x07\x1b[2J:" + exportTestHash + "\nlatin\xe9:" + exportTestHash + "\n"
@@ -50,10 +50,5 @@ Exported users: 1, left out: 2.
 `
 	if code != ExitError || errOut.String() != want || !strings.HasPrefix(out.String(), "ok:PBKDF2$") {
 		t.Errorf("exit %d\nstderr:\n%s\nwant:\n%s\nstdout:\n%s", code, errOut.String(), want, out.String())
-	}
-	for _, name := range []string{"alice", "pässwörd-密码", "a b"} {
-		if got := shownUser(name); got != name {
-			t.Errorf("shownUser(%q) = %q", name, got)
-		}
 	}
 }

@@ -24,16 +24,18 @@ const lockNoticeAfter = time.Second
 // password file once, as the operation needs it, before any password is
 // asked for (the original opens the file first, so a missing file is
 // reported before the user types anything), except that --import and
-// --import-hashed read and check their source first. Every error goes through explain.
+// --import-hashed read and check their source first. Every error goes
+// through explain.
 func run(ctx context.Context, o *Options, s Streams) error {
+	s.Out = stdoutWriter{s.Out}
 	pr := newPasswordReader(s)
 	if o.Print || o.Create && o.File == dashArg {
 		return explain(printLine(ctx, o, s, pr), o, nil)
 	}
-	var plan importPlanner
+	var src importSource
 	if o.Import != "" || o.ImportHashed != "" {
 		var err error
-		if plan, err = readImport(o, s); err != nil {
+		if src, err = readImport(o, s); err != nil {
 			return err
 		}
 	}
@@ -49,8 +51,8 @@ func run(ctx context.Context, o *Options, s Streams) error {
 		return explain(err, o, nil)
 	}
 	switch {
-	case plan != nil:
-		err = importUsers(ctx, o, s, f, plan)
+	case src != nil:
+		err = importUsers(ctx, o, s, f, src)
 	case o.Export != "":
 		err = exportUsers(ctx, o, s, f)
 	case o.Create:
@@ -267,15 +269,50 @@ func deleteUser(ctx context.Context, o *Options, f *atomicfile.File) error {
 	})
 }
 
-// upgrade is -U: every user:plaintext line is hashed, on all cores.
+// editAttempts is how many times -U and --if-changed --import read, hash
+// and try to write a file that others change meanwhile before they give up.
+const editAttempts = 3
+
+// beforeConditionalEdit, when not nil, is called after -U or --if-changed
+// --import has hashed and before it tries to write, for tests to change the
+// file in between.
+var beforeConditionalEdit func()
+
+// upgrade is -U: every user:plaintext line is hashed, on all cores, without
+// the lock, so that other runs can edit the file meanwhile (hashing 150,000
+// users takes half a minute). The file is then rewritten under the lock if
+// it is still what was read, or read again and only its new plaintext
+// entries hashed, up to editAttempts times.
 func upgrade(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error {
 	hash := hasher(o, s)
-	step, done := newProgress(s, -1, "Hashing")
-	defer done()
-	return f.Edit(ctx, func(r io.Reader, w io.Writer) error {
-		_, err := pwfile.HashPlaintext(ctx, r, w, pwhash.Workers(params(o).Algorithm), hash, step)
-		return err
-	})
+	up := pwfile.NewUpgrade()
+	defer up.Clear()
+	for attempt := 1; ; attempt++ {
+		var creds []pwfile.Credential
+		snap, err := f.Read(ctx, func(r io.Reader) (err error) {
+			creds, err = up.Pending(r)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		step, done := newProgress(s, len(creds), "Hashing")
+		err = up.Hash(ctx, creds, pwhash.Workers(params(o).Algorithm), hash, step)
+		done()
+		if err != nil {
+			return err
+		}
+		if beforeConditionalEdit != nil {
+			beforeConditionalEdit()
+		}
+		err = f.Edit(ctx, func(r io.Reader, w io.Writer) error {
+			_, _, err := up.Apply(r, w)
+			return err
+		}, atomicfile.IfUnchanged(snap))
+		if !errors.Is(err, atomicfile.ErrChanged) || attempt == editAttempts {
+			return err
+		}
+	}
 }
 
 // verify is -v: the file is opened before the password is asked for, as for
@@ -313,7 +350,7 @@ func verify(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *a
 
 // explain is the one place that turns what the file and hash layers
 // returned into messages and exit codes: this package's *Error as it is, an
-// interrupt, a path that cannot be resolved, the line of a corrupt file, a
+// interrupt, a failed write to stdout, a path that cannot be resolved, the line of a corrupt file, a
 // missing user or an unusable hash as -v or -D reports it, and the system's
 // reason for a file that could not be opened, read or written, or for
 // --export's output that could not be written. f is the file the operation
@@ -327,6 +364,7 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 	var (
 		own     *Error
 		output  *outputError
+		out     *stdoutError
 		resolve *atomicfile.ResolveError
 		link    *atomicfile.UnsafeLinkError
 		planted *atomicfile.PlantedFileError
@@ -345,12 +383,17 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return own
 	case errors.Is(err, context.Canceled):
 		return errInterrupted
+	case errors.As(err, &out) && errors.Is(err, syscall.EPIPE):
+		// Whoever read stdout has gone (--list | head): the output that was
+		// this run's result is cut short. Silent, as a tool killed by
+		// SIGPIPE is, but not exit 0. Messages after a written file are not
+		// results: their errors are ignored where they are printed.
+		return &Error{Code: ExitError}
+	case errors.As(err, &out):
+		return fail(ExitError, msgStdoutWrite, strerror(out.err))
 	case errors.As(err, &output) && !errors.As(err, &link) && !errors.As(err, &planted) && !errors.As(err, &durable) && !errors.As(err, &attr):
 		// -o's file gets the password file's messages for these four,
 		// with its own path.
-		if output.path == "" {
-			return fail(ExitError, msgExportStdout, strerror(output.err))
-		}
 		return fail(ExitError, msgExportWrite, output.path, strerror(output.err))
 	case errors.As(err, &resolve):
 		return fail(ExitError, msgResolve, strerror(resolve.Err))
@@ -374,8 +417,10 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return fail(ExitError, msgUserMissing, o.User)
 	case errors.As(err, &decode):
 		return fail(ExitError, msgVerifyBadHash, o.User, decode.Error())
+	case errors.Is(err, atomicfile.ErrChanged) && o.HashFile:
+		return fail(ExitError, msgUpgradeRace, path, editAttempts)
 	case errors.Is(err, atomicfile.ErrChanged):
-		return fail(ExitError, msgImportRace, path)
+		return fail(ExitError, msgImportRace, path, editAttempts)
 	case errors.Is(err, atomicfile.ErrLockTimeout):
 		return fail(ExitError, msgLockTimeout, o.LockTimeout, path)
 	case errors.As(err, &open) && creating:

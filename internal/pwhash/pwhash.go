@@ -129,7 +129,8 @@ const (
 	MaxIterations = 1 << 22
 	// MaxArgon2Memory caps argon2id memory in KiB (1 GiB): 16 times RFC
 	// 9106's second recommended setting (64 MiB) and 22 times Mosquitto
-	// 2.1's 47104. Callers verifying in parallel need this much each.
+	// 2.1's 47104. Derivations running at once share argon2Budget, so
+	// verifying such hashes in parallel runs them one at a time.
 	MaxArgon2Memory = 1 << 20
 	// MaxArgon2Work caps argon2id time: memory in KiB times passes (t), as
 	// each pass fills all the memory once. It allows four passes over 1 GiB,
@@ -478,12 +479,16 @@ func (p Params) algorithm() Algorithm {
 	return p.Algorithm
 }
 
-// argon2Budget bounds the memory of argon2id hashes run at once, in KiB.
+// argon2Budget bounds the memory of the argon2id derivations (hashes and
+// verifications) that run at once in this process, in KiB.
 const argon2Budget = 512 * 1024
 
 // Workers is how many hashes of algorithm a to compute at once: one per core
 // (GOMAXPROCS), and for argon2id, at 46 MiB each, no more than fit in
-// argon2Budget.
+// argon2Budget. More workers would only wait: every argon2id derivation
+// waits for its memory within argon2Budget, so verifying stored hashes of
+// up to MaxArgon2Memory each on these workers stays within it too (or one
+// hash at a time, for a hash above it).
 func Workers(a Algorithm) int {
 	n := runtime.GOMAXPROCS(0)
 	if a == Argon2id {
