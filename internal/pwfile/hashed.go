@@ -28,7 +28,7 @@ type HashedCredential struct {
 // (--import-hashed). The username follows ReadImport's rules; the hash is
 // trimmed of white space as the broker trims it, decoded by hashconv.Decode
 // and must be loadable by a broker of generation b (pwhash.LoadableBy, so
-// argon2id passes for 2.1). Blank lines and lines starting with '#' are
+// argon2id passes only for pwhash.Broker21Argon2). Blank lines and lines starting with '#' are
 // skipped, so another password file can be merged as it is. A user may
 // appear only once.
 //
