@@ -12,7 +12,6 @@ import (
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
-	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
 // importUsers is --import SRC FILE and --import-hashed SRC FILE, after
@@ -118,7 +117,7 @@ type importPlan struct {
 // hashImport hashes the passwords of creds. With --if-changed it first
 // reads the file to verify them, and makes the rewrite conditional on the
 // file being what it read, since a user left alone is right only for that.
-func hashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential, hash pwfile.HashFunc) (importPlan, error) {
+func hashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential, hash pwfile.Hasher) (importPlan, error) {
 	var p importPlan
 	if o.IfChanged {
 		var cond atomicfile.EditOption
@@ -131,7 +130,7 @@ func hashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, 
 	step, done := newProgress(s, len(creds), "Hashing")
 	defer done()
 	var err error
-	p.updates, p.unchanged, err = pwfile.HashAll(ctx, creds, pwhash.Workers(params(o).Algorithm), hash, p.keep, step)
+	p.updates, p.unchanged, err = pwfile.HashAll(ctx, creds, hash, p.keep, step)
 	return p, err
 }
 
@@ -140,7 +139,7 @@ func hashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, 
 // file holds; a user p left alone stays so if its entries are still those
 // that verified, and is verified, or hashed, again otherwise. So a retry
 // costs a read of the file and the users others changed meanwhile.
-func rehashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential, hash pwfile.HashFunc, p importPlan) (importPlan, error) {
+func rehashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential, hash pwfile.Hasher, p importPlan) (importPlan, error) {
 	next := importPlan{updates: p.updates}
 	keep, cond, err := keepFor(ctx, o, f, creds)
 	if err != nil {
@@ -167,7 +166,7 @@ func rehashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File
 	}
 	step, done := newProgress(s, len(again), "Hashing")
 	defer done()
-	more, unchanged, err := pwfile.HashAll(ctx, again, pwhash.Workers(params(o).Algorithm), hash, keep, step)
+	more, unchanged, err := pwfile.HashAll(ctx, again, hash, keep, step)
 	if err != nil {
 		return next, err
 	}

@@ -98,20 +98,34 @@ func params(o *Options) pwhash.Params {
 	return p
 }
 
-// hasher returns the hash function of a command line, warning once about
-// argon2id.
-func hasher(o *Options, s Streams) pwfile.HashFunc {
+// hasher returns how a command line hashes passwords, warning once about
+// argon2id: several at once in SIMD lanes (pwhash.HashBatch) on every core
+// that the algorithm's memory allows.
+func hasher(o *Options, s Streams) pwfile.Hasher {
 	if o.Hash == pwhash.Argon2id {
 		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
 	}
 	p := params(o)
-	return func(pw []byte) (string, error) {
-		h, err := pwhash.Hash(pw, p)
-		if err != nil {
-			return "", fail(ExitError, msgHashFailed, err)
-		}
-		return h, nil
+	return pwfile.Hasher{
+		Batch:   pwhash.BatchSize(p.Algorithm),
+		Workers: pwhash.Workers(p.Algorithm),
+		Hash: func(passwords [][]byte) ([]string, error) {
+			hashes, err := pwhash.HashBatch(passwords, p)
+			if err != nil {
+				return nil, fail(ExitError, msgHashFailed, err)
+			}
+			return hashes, nil
+		},
 	}
+}
+
+// hashOne hashes one password as the command line asks.
+func hashOne(o *Options, s Streams, password string) (string, error) {
+	hashes, err := hasher(o, s).Hash([][]byte{[]byte(password)})
+	if err != nil {
+		return "", err
+	}
+	return hashes[0], nil
 }
 
 // password returns the batch password, reads one line of stdin for -i, or
@@ -134,7 +148,7 @@ func printLine(ctx context.Context, o *Options, s Streams, pr *passwordReader) e
 	if err != nil {
 		return err
 	}
-	h, err := hasher(o, s)([]byte(pw))
+	h, err := hashOne(o, s, pw)
 	if err != nil {
 		return err
 	}
@@ -148,7 +162,7 @@ func create(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *a
 	if err != nil {
 		return err
 	}
-	h, err := hasher(o, s)([]byte(pw))
+	h, err := hashOne(o, s, pw)
 	if err != nil {
 		return err
 	}
@@ -180,7 +194,7 @@ func set(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *atom
 			return err
 		}
 	}
-	updates, _, err := pwfile.HashAll(ctx, creds, 1, hasher(o, s), keep, nil)
+	updates, _, err := pwfile.HashAll(ctx, creds, hasher(o, s), keep, nil)
 	if err != nil {
 		return err
 	}
@@ -297,7 +311,7 @@ func upgrade(ctx context.Context, o *Options, s Streams, f *atomicfile.File) err
 			return err
 		}
 		step, done := newProgress(s, len(creds), "Hashing")
-		err = up.Hash(ctx, creds, pwhash.Workers(params(o).Algorithm), hash, step)
+		err = up.Hash(ctx, creds, hash, step)
 		done()
 		if err != nil {
 			return err

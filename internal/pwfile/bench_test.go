@@ -91,7 +91,7 @@ func BenchmarkUpgrade(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := u.Hash(b.Context(), creds, runtime.GOMAXPROCS(0), hash, nil); err != nil {
+		if err := u.Hash(b.Context(), creds, serial(hash, runtime.GOMAXPROCS(0)), nil); err != nil {
 			b.Fatal(err)
 		}
 		n, _, err := u.Apply(bytes.NewReader(data), io.Discard)

@@ -232,66 +232,105 @@ type Keep struct {
 	Broker pwhash.Broker
 }
 
-// Unchanged reports whether user may keep its entries when its password is
-// set to password: it has entries, and every one of them is what k.Params
-// writes for k.Broker and verifies password. A hash that does not decode
-// does not verify. Unchanged is safe for concurrent use.
-func (k *Keep) Unchanged(user string, password []byte) bool {
-	hashes := k.Current[user]
-	return len(hashes) > 0 && !slices.ContainsFunc(hashes, func(h string) bool {
-		if !k.Params.Satisfies(h, k.Broker) {
-			return true
+// Unchanged reports, for each credential, whether its user may keep its
+// entries when its password is set again: the user has entries, and every
+// one of them is what k.Params writes for k.Broker and verifies the
+// password. A hash that does not decode does not verify. The hashes are
+// verified in one pwhash.VerifyBatch, several at once. Unchanged is safe
+// for concurrent use.
+func (k *Keep) Unchanged(creds []*Credential) []bool {
+	keep := make([]bool, len(creds))
+	var passwords [][]byte
+	var hashes []string
+	var owner []int
+	for i, c := range creds {
+		current := k.Current[c.User]
+		keep[i] = len(current) > 0 && !slices.ContainsFunc(current, func(h string) bool {
+			return !k.Params.Satisfies(h, k.Broker)
+		})
+		if !keep[i] {
+			continue
 		}
-		ok, err := pwhash.Verify(password, h)
-		return !ok || err != nil
-	})
+		for _, h := range current {
+			passwords, hashes, owner = append(passwords, c.Password), append(hashes, h), append(owner, i)
+		}
+	}
+	ok, errs := pwhash.VerifyBatch(passwords, hashes)
+	for j, i := range owner {
+		keep[i] = keep[i] && ok[j] && errs[j] == nil
+	}
+	return keep
 }
 
-// HashAll hashes the password of each credential on workers goroutines and
-// returns the updates in the order of creds. Each password is cleared once
-// it is hashed, and every one on error; progress, if not nil, is called
-// after each credential. Once ctx is done no further hash starts and ctx's
-// error is returned.
+// HashAll hashes the password of each credential with h, Batch at a time on
+// Workers goroutines, and returns the updates in the order of creds. Each
+// password is cleared once it is hashed, and every one on error; progress,
+// if not nil, is called after each credential. Once ctx is done no further
+// batch starts and ctx's error is returned.
 //
 // With keep not nil, a credential whose user keep.Unchanged leaves alone
 // gets no Update, and unchanged counts it. Such a user's lines can then be
 // left as they are, and a file where nothing changed need not be written at
 // all. Its password is kept, for the caller to verify again should the
 // file change before it is written, and to clear.
-func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc, keep *Keep, progress func()) (updates []Update, unchanged int, err error) {
+func HashAll(ctx context.Context, creds []Credential, h Hasher, keep *Keep, progress func()) (updates []Update, unchanged int, err error) {
 	type job struct {
-		c         *Credential
-		hash      string
-		unchanged bool
+		creds     []*Credential
+		hashes    []string // of the credentials not unchanged, in order
+		unchanged []bool
 		err       error
 	}
+	batch := max(h.Batch, 1)
 	updates = make([]Update, 0, len(creds))
-	err = inOrder(ctx, workers,
+	err = inOrder(ctx, max(h.Workers, 1),
 		func(send func(*job, bool) bool) error {
-			for i := range creds {
-				if !send(&job{c: &creds[i]}, true) {
+			for start := 0; start < len(creds); start += batch {
+				j := &job{}
+				for i := start; i < min(start+batch, len(creds)); i++ {
+					j.creds = append(j.creds, &creds[i])
+				}
+				if !send(j, true) {
 					break
 				}
 			}
 			return nil
 		},
 		func(j *job) {
-			if j.unchanged = keep != nil && keep.Unchanged(j.c.User, j.c.Password); !j.unchanged {
-				j.hash, j.err = hash(j.c.Password)
-				clear(j.c.Password)
+			j.unchanged = make([]bool, len(j.creds))
+			if keep != nil {
+				j.unchanged = keep.Unchanged(j.creds)
+			}
+			var passwords [][]byte
+			for i, c := range j.creds {
+				if !j.unchanged[i] {
+					passwords = append(passwords, c.Password)
+				}
+			}
+			if len(passwords) > 0 {
+				j.hashes, j.err = h.Hash(passwords)
+				if j.err == nil && len(j.hashes) != len(passwords) {
+					j.err = fmt.Errorf("%d hashes for %d passwords", len(j.hashes), len(passwords))
+				}
+			}
+			for _, pw := range passwords {
+				clear(pw)
 			}
 		},
 		func(j *job) error {
-			switch {
-			case j.err != nil:
+			if j.err != nil {
 				return j.err
-			case j.unchanged:
-				unchanged++
-			default:
-				updates = append(updates, Update{User: j.c.User, Hash: j.hash})
 			}
-			if progress != nil {
-				progress()
+			next := 0
+			for i, c := range j.creds {
+				if j.unchanged[i] {
+					unchanged++
+				} else {
+					updates = append(updates, Update{User: c.User, Hash: j.hashes[next]})
+					next++
+				}
+				if progress != nil {
+					progress()
+				}
 			}
 			return nil
 		})

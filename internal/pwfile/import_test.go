@@ -173,7 +173,7 @@ func TestHashAll(t *testing.T) {
 		wantHashes = append(wantHashes, h)
 	}
 	var calls atomic.Int32
-	updates, unchanged, err := HashAll(t.Context(), creds, 4, reverse, nil, func() { calls.Add(1) })
+	updates, unchanged, err := HashAll(t.Context(), creds, serial(reverse, 4), nil, func() { calls.Add(1) })
 	if err != nil || unchanged != 0 || len(updates) != len(creds) || calls.Load() != int32(len(creds)) {
 		t.Fatalf("HashAll: %d updates, %d unchanged, %d progress, %v", len(updates), unchanged, calls.Load(), err)
 	}
@@ -187,7 +187,7 @@ func TestHashAll(t *testing.T) {
 	}
 	boom := errors.New("boom")
 	fail := func([]byte) (string, error) { return "", boom }
-	if _, _, err := HashAll(t.Context(), []Credential{{User: "a", Password: []byte("x")}}, 2, fail, nil, nil); !errors.Is(err, boom) {
+	if _, _, err := HashAll(t.Context(), []Credential{{User: "a", Password: []byte("x")}}, serial(fail, 2), nil, nil); !errors.Is(err, boom) {
 		t.Errorf("hash error: %v", err)
 	}
 }
@@ -218,24 +218,60 @@ func TestHashAllUnchanged(t *testing.T) {
 		t.Fatalf("Hashes: %v", current)
 	}
 	keep := &Keep{Current: current, Params: pwhash.Params{Algorithm: pwhash.PBKDF2}}
-	given := creds()
-	updates, unchanged, err := HashAll(t.Context(), given, 2, hash, keep, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Kept for a second look should the file change; the rest cleared.
-	for _, c := range given {
-		if kept := string(c.Password) == "secret"; kept != (c.User == "alice") {
-			t.Errorf("%s's password after HashAll: %q", c.User, c.Password)
+	// One credential a call, and batches of 4 that put alice's verification
+	// beside hashes of others.
+	for _, h := range []Hasher{serial(hash, 2), batches(t, 4, pwhash.Params{Iterations: 1})} {
+		given := creds()
+		updates, unchanged, err := HashAll(t.Context(), given, h, keep, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Kept for a second look should the file change; the rest cleared.
+		for _, c := range given {
+			if kept := string(c.Password) == "secret"; kept != (c.User == "alice") {
+				t.Errorf("batch %d: %s's password after HashAll: %q", h.Batch, c.User, c.Password)
+			}
+		}
+		var names []string
+		for _, u := range updates {
+			names = append(names, u.User)
+			if ok, err := pwhash.Verify([]byte("secret"), u.Hash); !ok || err != nil {
+				t.Errorf("batch %d: %s's new hash does not verify: %v", h.Batch, u.User, err)
+			}
+		}
+		if unchanged != 1 || strings.Join(names, " ") != "bob carol dave erin frank" {
+			t.Errorf("batch %d: unchanged %d, updated %v; want 1 and all but alice", h.Batch, unchanged, names)
 		}
 	}
-	var names []string
-	for _, u := range updates {
-		names = append(names, u.User)
+}
+
+// TestHashAllBatches hashes in pwhash.HashBatch's batches: no call gets more
+// than Batch passwords, and every hash lands on its own user, in order.
+func TestHashAllBatches(t *testing.T) {
+	var creds []Credential
+	for i := range 23 {
+		creds = append(creds, Credential{User: fmt.Sprint("u", i), Password: []byte(fmt.Sprint("pw", i))})
 	}
-	if unchanged != 1 || strings.Join(names, " ") != "bob carol dave erin frank" {
-		t.Errorf("unchanged %d, updated %v; want 1 and all but alice", unchanged, names)
+	updates, _, err := HashAll(t.Context(), creds, batches(t, 4, pwhash.Params{Iterations: 3}), nil, nil)
+	if err != nil || len(updates) != len(creds) {
+		t.Fatalf("HashAll: %d updates, %v", len(updates), err)
 	}
+	for i, u := range updates {
+		if ok, err := pwhash.Verify([]byte(fmt.Sprint("pw", i)), u.Hash); u.User != fmt.Sprint("u", i) || !ok || err != nil {
+			t.Errorf("update %d = %s with a hash of another password (%v)", i, u.User, err)
+		}
+	}
+}
+
+// batches is a Hasher on pwhash.HashBatch that fails the test when a call
+// gets more than size passwords.
+func batches(t *testing.T, size int, p pwhash.Params) Hasher {
+	return Hasher{Workers: 2, Batch: size, Hash: func(passwords [][]byte) ([]string, error) {
+		if len(passwords) > size {
+			t.Errorf("a batch of %d passwords, more than %d", len(passwords), size)
+		}
+		return pwhash.HashBatch(passwords, p)
+	}}
 }
 
 func TestAuthenticate(t *testing.T) {
@@ -344,7 +380,7 @@ func TestHashAllCancel(t *testing.T) {
 		creds[i] = Credential{Line: i + 1, User: fmt.Sprint("u", i), Password: []byte("pw")}
 	}
 	ctx, hash, calls := withCancelAt(t, 3)
-	updates, _, err := HashAll(ctx, creds, workers, hash, nil, nil)
+	updates, _, err := HashAll(ctx, creds, serial(hash, workers), nil, nil)
 	if !errors.Is(err, context.Canceled) || updates != nil {
 		t.Fatalf("HashAll after cancel: %d updates, %v; want context.Canceled", len(updates), err)
 	}
@@ -359,7 +395,7 @@ func TestHashAllCancel(t *testing.T) {
 	// Already done before the start: the producer's sends race the
 	// cancel, and no item it gave up on may be waited for (a hang here).
 	for range 100 {
-		if _, _, err := HashAll(ctx, creds[:50], workers, hash, nil, nil); !errors.Is(err, context.Canceled) {
+		if _, _, err := HashAll(ctx, creds[:50], serial(hash, workers), nil, nil); !errors.Is(err, context.Canceled) {
 			t.Fatalf("HashAll with a done context: %v", err)
 		}
 	}

@@ -8,9 +8,15 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
-// HashFunc returns the encoded hash of a password. It must be safe to call
-// from several goroutines at once.
-type HashFunc func(password []byte) (string, error)
+// Hasher is how HashAll hashes passwords: Hash returns the encoded hashes of
+// several passwords at once, in order, and is best given Batch of them
+// (pwhash.BatchSize: PBKDF2 runs that many chains side by side in SIMD lanes);
+// Workers calls run at once. Hash must be safe for concurrent use.
+type Hasher struct {
+	Hash    func(passwords [][]byte) ([]string, error)
+	Batch   int
+	Workers int
+}
 
 // Upgrade hashes the plaintext entries of a password file (-U) in two
 // steps, so that the slow one needs no lock: Pending and Hash read the file
@@ -58,15 +64,15 @@ func (u *Upgrade) Pending(r io.Reader) ([]Credential, error) {
 	return creds, nil
 }
 
-// Hash hashes the passwords of creds on workers goroutines, as HashAll
-// does, and remembers each hash for Apply. creds' passwords are cleared;
-// u keeps copies until Clear.
-func (u *Upgrade) Hash(ctx context.Context, creds []Credential, workers int, hash HashFunc, progress func()) error {
+// Hash hashes the passwords of creds with h, as HashAll does, and
+// remembers each hash for Apply. creds' passwords are cleared; u keeps
+// copies until Clear.
+func (u *Upgrade) Hash(ctx context.Context, creds []Credential, h Hasher, progress func()) error {
 	passwords := make([][]byte, len(creds))
 	for i, c := range creds {
 		passwords[i] = bytes.Clone(c.Password)
 	}
-	updates, _, err := HashAll(ctx, creds, workers, hash, nil, progress)
+	updates, _, err := HashAll(ctx, creds, h, nil, progress)
 	if err != nil {
 		for _, pw := range passwords {
 			clear(pw)

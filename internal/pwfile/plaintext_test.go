@@ -21,14 +21,14 @@ func reverse(pw []byte) (string, error) {
 
 // upgrade runs an Upgrade's two steps on one content, as -U does when the
 // file did not change between them.
-func upgrade(ctx context.Context, in string, workers int, hash HashFunc, progress func()) (string, int, error) {
+func upgrade(ctx context.Context, in string, workers int, hash func([]byte) (string, error), progress func()) (string, int, error) {
 	u := NewUpgrade()
 	defer u.Clear()
 	creds, err := u.Pending(strings.NewReader(in))
 	if err != nil {
 		return "", 0, err
 	}
-	if err := u.Hash(ctx, creds, workers, hash, progress); err != nil {
+	if err := u.Hash(ctx, creds, serial(hash, workers), progress); err != nil {
 		return "", 0, err
 	}
 	var out strings.Builder
@@ -86,7 +86,7 @@ func TestUpgradeAgain(t *testing.T) {
 	if err != nil || len(creds) != 2 {
 		t.Fatalf("Pending = %v, %v", creds, err)
 	}
-	if err := u.Hash(t.Context(), creds, 2, hash, nil); err != nil {
+	if err := u.Hash(t.Context(), creds, serial(hash, 2), nil); err != nil {
 		t.Fatal(err)
 	}
 	changed := "alice:one\nbob:changed\ncarol:three\n"
@@ -98,7 +98,7 @@ func TestUpgradeAgain(t *testing.T) {
 	if err != nil || len(creds) != 2 || creds[0].User != "bob" || creds[1].User != "carol" {
 		t.Fatalf("second Pending = %v, %v; want bob and carol", creds, err)
 	}
-	if err := u.Hash(t.Context(), creds, 2, hash, nil); err != nil {
+	if err := u.Hash(t.Context(), creds, serial(hash, 2), nil); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()
@@ -133,7 +133,7 @@ func TestUpgradeErrors(t *testing.T) {
 
 // withCancelAt returns a context and a hash (reverse) that cancels it from
 // within its nth call, as Ctrl-C would mid-run, and the count of calls.
-func withCancelAt(t *testing.T, n int32) (context.Context, HashFunc, *atomic.Int32) {
+func withCancelAt(t *testing.T, n int32) (context.Context, func([]byte) (string, error), *atomic.Int32) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	t.Cleanup(cancel)
@@ -161,4 +161,19 @@ func TestUpgradeCancel(t *testing.T) {
 	if n := calls.Load(); n > 3+workers {
 		t.Errorf("%d hashes, want at most %d: queued work ran after the cancel", n, 3+workers)
 	}
+}
+
+// serial is a Hasher that hashes one password per call with fn, on workers goroutines.
+func serial(fn func([]byte) (string, error), workers int) Hasher {
+	return Hasher{Workers: workers, Batch: 1, Hash: func(passwords [][]byte) ([]string, error) {
+		hashes := make([]string, len(passwords))
+		for i, pw := range passwords {
+			h, err := fn(pw)
+			if err != nil {
+				return nil, err
+			}
+			hashes[i] = h
+		}
+		return hashes, nil
+	}}
 }
