@@ -12,6 +12,7 @@ import (
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
+	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
 // importUsers is --import SRC FILE and --import-hashed SRC FILE, after
@@ -51,7 +52,7 @@ type importSource interface {
 // passwords is the source of --import: user:password lines, hashed here.
 type passwords struct {
 	creds []pwfile.Credential
-	hash  pwfile.HashFunc
+	hash  pwfile.Hasher
 }
 
 func (src *passwords) plan(ctx context.Context, o *Options, s Streams, f *atomicfile.File, prev *importPlan) (importPlan, error) {
