@@ -348,3 +348,36 @@ func TestImportBadSource(t *testing.T) {
 		t.Errorf("a failed import wrote %d bytes", len(got))
 	}
 }
+
+// TestImportHashedRetry: an --if-changed --import-hashed leaves alice alone,
+// whose entry holds her hash already; when another run changes her between
+// the plan and the rewrite, the import reads the file again and writes her
+// hash after all, as --import does with a password.
+func TestImportHashedRetry(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "passwd")
+	src := filepath.Join(dir, "hashes")
+	mainOK(t, "-I", "1", "-c", "-b", pw, "alice", "pw")
+	line, err := os.ReadFile(pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(src, append(line, "carol:"+exportTestHash+"\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	calls := withBeforeEdit(t, func(call int) {
+		if call == 1 {
+			mainOK(t, "-I", "1", "-b", pw, "alice", "changed")
+		}
+	})
+	var out strings.Builder
+	args := []string{"--if-changed", "--import-hashed", src, pw}
+	if code := Main(args, Streams{In: strings.NewReader(""), Out: &out, ErrOut: &out}); code != ExitOK {
+		t.Fatalf("import with a change during it: exit %d: %s", code, out.String())
+	}
+	if *calls != 2 || out.String() != fmt.Sprintf(msgImportedIf+"\n", 1, 1, 0) {
+		t.Errorf("%d attempts, output %q; want 2 and alice updated, carol added", *calls, out.String())
+	}
+	checkPassword(t, pw, "alice", "pw")
+	checkPassword(t, pw, "carol", "secret")
+}
