@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -64,8 +65,8 @@ func scriptBroker(ts *testscript.TestScript) *broker {
 // broker start FILE | reload | stop | log
 //
 // start runs the broker with allow_anonymous false and FILE as its
-// password_file; reload sends SIGHUP and waits until the broker has reloaded;
-// log prints what the broker logged so far on stdout.
+// password_file (see startBroker); reload sends SIGHUP and waits until the
+// broker has reloaded; log prints what the broker logged so far on stdout.
 func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
 		ts.Fatalf("usage: broker start FILE | reload | stop | log")
@@ -96,16 +97,36 @@ func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// startBroker starts the broker as Debian's service does: started by root,
+// it drops to the mosquitto user before it opens the password file, so the
+// scripts show that the files we make as root are ones it can read. $WORK
+// and its parent are made searchable for that user (the file's own mode is
+// the script's business), and the configuration readable, since the broker
+// reads it again on a reload. Its configuration and PID file are
+// $BROKER_CONF and $BROKER_PIDFILE, for --conf and --reload=PIDFILE: a script
+// never signals a broker it did not start.
 func startBroker(ts *testscript.TestScript, pwfile string) {
 	port := freePort(ts)
-	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\npassword_file %s\nlog_dest stderr\nlog_type all\n", port, pwfile)
+	work := ts.Getenv("WORK")
+	confPath := filepath.Join(work, fmt.Sprintf("mosquitto-%d.conf", port))
+	// The broker writes its PID file once it has dropped privileges.
+	runDir := filepath.Join(work, fmt.Sprintf("mosquitto-%d.run", port))
+	ts.Check(os.Mkdir(runDir, 0o755))
+	pidPath := filepath.Join(runDir, "mosquitto.pid")
+	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\npassword_file %s\npid_file %s\nlog_dest stderr\nlog_type all\n", port, pwfile, pidPath)
 	if os.Geteuid() == 0 {
-		// Otherwise the broker drops to the mosquitto user and cannot read
-		// a 0600 file owned by root.
-		conf += "user root\n"
+		for _, dir := range []string{filepath.Dir(work), work} {
+			ts.Check(os.Chmod(dir, 0o711))
+		}
+		u, err := user.Lookup("mosquitto")
+		ts.Check(err)
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		ts.Check(os.Chown(runDir, uid, gid))
 	}
-	confPath := filepath.Join(ts.Getenv("WORK"), fmt.Sprintf("mosquitto-%d.conf", port))
-	ts.Check(os.WriteFile(confPath, []byte(conf), 0o600))
+	ts.Check(os.WriteFile(confPath, []byte(conf), 0o644))
+	ts.Setenv("BROKER_CONF", confPath)
+	ts.Setenv("BROKER_PIDFILE", pidPath)
 	b := &broker{port: port}
 	b.cmd = exec.Command(brokerPath, "-c", confPath)
 	b.cmd.Stdout, b.cmd.Stderr = &b.log, &b.log

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -33,6 +34,11 @@ func TestScripts(t *testing.T) {
 			// Arguments at the original's length limits (REFERENCE §1 rules 15, 18).
 			env.Setenv("LONG65535", strings.Repeat("u", 65535))
 			env.Setenv("LONG65536", strings.Repeat("u", 65536))
+			// UID:GID of the user a broker started as root drops to, which
+			// files created as root go to; empty where it does not exist.
+			if u, err := user.Lookup("mosquitto"); err == nil {
+				env.Setenv("MOSQUITTO_IDS", u.Uid+":"+u.Gid)
+			}
 			return nil
 		},
 		Condition: condition,

@@ -22,6 +22,7 @@ const (
 	ExitError        = 1
 	ExitMismatch     = 2   // the two passwords entered differ
 	ExitVerifyFailed = 3   // -v: wrong password, or no such user
+	ExitNoBroker     = 4   // --reload: no running broker found; the file is written
 	ExitInterrupted  = 130 // SIGINT or SIGTERM, as a shell reports a death by SIGINT
 )
 

@@ -39,8 +39,9 @@ var hashChoices = []cobra.Completion{
 
 // registerCompletions tells cobra what each option's value and each
 // argument can be: the -H, --broker and --completion values, file names for
-// the password file, the users of that file for the username, and nothing
-// for the rest (a password, a number, a duration).
+// the password file, --conf and --reload's PID file, the users of that file
+// for the username, and nothing for the rest (a password, a number, a
+// duration).
 func registerCompletions(cmd *cobra.Command, o *Options) {
 	none := cobra.NoFileCompletions
 	values := map[string]cobra.CompletionFunc{
@@ -48,6 +49,7 @@ func registerCompletions(cmd *cobra.Command, o *Options) {
 		"broker": cobra.FixedCompletions([]cobra.Completion{
 			cobra.CompletionWithDesc(pwhash.Broker20.String(), "12-byte salts: every broker (default)"),
 			cobra.CompletionWithDesc(pwhash.Broker21.String(), "64-byte salts: 2.0 brokers refuse them"),
+			cobra.CompletionWithDesc(pwhash.Broker21Argon2.String(), "2.1 built with argon2: argon2id too"),
 		}, cobra.ShellCompDirectiveNoFileComp),
 		"completion":   cobra.FixedCompletions([]cobra.Completion{"bash", "zsh", "fish", "powershell"}, cobra.ShellCompDirectiveNoFileComp),
 		"iterations":   none,

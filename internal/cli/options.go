@@ -10,6 +10,7 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+	"github.com/mqpasswd/mqpasswd/internal/reload"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -36,11 +37,17 @@ type Options struct {
 	Import      string // --import SRC: user:password lines, - for stdin
 	OwnerName   string // --owner USER[:GROUP] as given
 	IfChanged   bool   // --if-changed
+	Conf        string // --conf FILE: the broker's mosquitto.conf
+	Reload      string // --reload[=PIDFILE]: a PID file, or reloadAny
 
 	File     string
 	User     string
 	Password string     // batch mode only
 	Owner    owner.Spec // --owner, looked up; zero without it
+	// FileFromConf says that the password file was left out for --conf to
+	// name (run then sets File); for --check, that every password file of
+	// the configuration is checked.
+	FileFromConf bool
 }
 
 // dashArg is the file name "-": the standard output for -c (Mosquitto 2.1
@@ -53,6 +60,10 @@ const dashArg = "-"
 // between (--list --json passwd), as options end at the first argument that
 // is not one.
 const fileArgLater = "\x00"
+
+// reloadAny is the value of --reload given without "=PIDFILE": the broker is
+// then found through --conf's pid_file, or by its executable's name.
+const reloadAny = "\x00"
 
 // bindFlags declares every option on fs, bound to o, with its default. A
 // value is checked as it is read, so that, as in the original, the first bad
@@ -75,7 +86,7 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 	fs.BoolVarP(&o.Create, "create", "c", false, "create the password file, replacing an existing one; with the file name -, print the line on stdout")
 	fs.BoolVarP(&o.Delete, "delete", "D", false, "delete the user (every entry of it)")
 	fs.BoolVarP(&o.HashFile, "update-file", "U", false, "hash every user:plaintext entry of the file; entries that already hold a hash are left alone")
-	fs.TextVar(&o.Broker, "broker", pwhash.Broker20, "the broker generation the file is for: 2.0 (12-byte salts, which every broker accepts) or 2.1 (64-byte salts, which 2.0 brokers refuse)")
+	fs.TextVar(&o.Broker, "broker", pwhash.Broker20, "the broker generation the file is for: 2.0 (12-byte salts, which every broker accepts), 2.1 (64-byte salts, which 2.0 brokers refuse) or 2.1-argon2 (2.1 built with argon2, which also loads argon2id)")
 	o.LockTimeout = atomicfile.DefaultLockTimeout
 	fs.Func("lock-timeout", "how long to wait while another mosquitto_passwd is changing the same file", func(s string) error {
 		d, err := time.ParseDuration(s)
@@ -108,14 +119,20 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 	})
 	fs.BoolVar(&o.JSON, "json", false, "with --list or --check: print JSON")
 	fs.StringVar(&o.Import, "import", "", "add or update the users of user:password lines read from this file (- for stdin) in one atomic rewrite: --import SRC passwordfile; with -c, create the file with them alone")
-	fs.StringVar(&o.OwnerName, "owner", "", "give the written file this owner and group (USER, USER:GROUP or :GROUP, by name or number); for --check, the owner the file should have")
+	fs.StringVar(&o.OwnerName, "owner", "", "give the written file this owner and group (USER, USER:GROUP or :GROUP, by name or number): the broker's user, for --check and --reload too; as root, a new file otherwise goes to the user --conf, PUID/PGID or the local mosquitto user names")
 	fs.BoolVar(&o.IfChanged, "if-changed", false, "leave a user whose password already verifies untouched, and the file unwritten when nothing changed")
+	fs.StringVar(&o.Conf, "conf", "", "the broker's mosquitto.conf: its user owns new files and is the one --check judges access for; --check --conf FILE alone checks every password file it loads and its listeners; other commands may leave out the password file when it names exactly one")
+	fs.Func("reload", "after a write that changed the file, validate it for --broker and make the broker reload it (SIGHUP): the PID in PIDFILE, else --conf's pid_file, else every process named mosquitto; nothing is signalled when the file would make the broker drop users or quit; exit 4 when no broker runs", func(s string) error {
+		o.Reload = s
+		return nil
+	})
 
 	// The defaults the manual page shows, which a Func flag cannot know.
 	fs.Lookup("iterations").DefValue = strconv.Itoa(pwhash.DefaultIterations)
 	fs.Lookup("lock-timeout").DefValue = atomicfile.DefaultLockTimeout.String()
 	fs.Lookup("list").NoOptDefVal = fileArgLater
 	fs.Lookup("check").NoOptDefVal = fileArgLater
+	fs.Lookup("reload").NoOptDefVal = reloadAny
 }
 
 // atoi is C's atoi as glibc implements it (strtol, then truncated to int):
@@ -243,6 +260,20 @@ func validate(o *Options, args []string) error {
 		return fail(ExitError, msgConflict, firstSet(create, del, hashFile, verify, printOp, list, check), "--if-changed")
 	case o.OwnerName != "" && (o.Verify || o.Print || list.set):
 		return fail(ExitError, msgConflict, firstSet(verify, printOp, list), "--owner")
+	case o.Conf != "" && o.Print:
+		return fail(ExitError, msgConflict, "-n", "--conf")
+	case o.Reload != "" && (o.Verify || o.Print || inspect):
+		return fail(ExitError, msgConflict, firstSet(verify, printOp, list, check), "--reload")
+	case o.Reload != "" && !reload.Supported:
+		return fail(ExitError, msgReloadUnsupported)
+	}
+
+	// With --conf the password file may be left out when the configuration
+	// names it: exactly one argument fewer than the command takes. No
+	// original command line has --conf, so this changes none of them.
+	if o.Conf != "" && !o.Print && len(args) == positionals(o)-1 {
+		args = append([]string{""}, args...)
+		o.FileFromConf = true
 	}
 
 	// The positional arguments: the original's rules 10-14, and ours. Too
@@ -333,11 +364,41 @@ func validate(o *Options, args []string) error {
 		return fail(ExitError, msgImportStdout)
 	case o.OwnerName != "" && o.Create && o.File == dashArg:
 		return fail(ExitError, msgConflict, "-c -", "--owner")
+	case o.Reload != "" && o.Create && o.File == dashArg:
+		return fail(ExitError, msgConflict, "-c -", "--reload")
 	case o.OwnerName != "":
 		o.Owner, err = parseOwner(o.OwnerName)
 		return err
 	}
 	return nil
+}
+
+// positionals is how many arguments the command line's operation takes, the
+// password file first: as many as validate fills in (for -c and -D, the
+// fewest they take).
+func positionals(o *Options) int {
+	switch {
+	case o.Verify && o.Batch:
+		return 3
+	case o.Verify:
+		return 2
+	case o.Import != "":
+		return 1
+	case o.List != "" || o.Check != "":
+		if o.List == fileArgLater || o.Check == fileArgLater {
+			return 1
+		}
+		return 0
+	case o.Create && o.Batch:
+		return 3
+	case o.Create, o.Delete:
+		return 2
+	case o.HashFile:
+		return 1
+	case o.Batch:
+		return 3
+	}
+	return 2
 }
 
 // fill sets dst to args, one each, for our own operations: too few give the

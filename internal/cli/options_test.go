@@ -51,7 +51,7 @@ func TestParseErrors(t *testing.T) {
 		{"-b -h pw u", "usage"},
 		{"-- pw u", "usage"},
 		{"--x pw u", "Error: Unknown option '--x'."},
-		{"--broker 1.6 pw u", "Error: Unknown broker version '1.6'; use 2.0 or 2.1."},
+		{"--broker 1.6 pw u", "Error: Unknown broker version '1.6'; use 2.0, 2.1 or 2.1-argon2."},
 		{"--lock-timeout soon pw u", "Error: Invalid lock timeout 'soon'; use a duration such as 30s."},
 	}
 	for _, tt := range tests {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/brokerconf"
 	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
@@ -30,6 +31,16 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	if o.Print || o.Create && o.File == dashArg {
 		return explain(printLine(ctx, o, s, pr), o, nil)
 	}
+	var cfg *brokerconf.Config
+	if o.Conf != "" {
+		var err error
+		if cfg, err = readConf(o); err != nil {
+			return err
+		}
+		if o.FileFromConf && o.Check != "" {
+			return explain(checkConf(ctx, o, s, cfg), o, nil)
+		}
+	}
 	var creds []pwfile.Credential
 	if o.Import != "" {
 		var err error
@@ -45,8 +56,17 @@ func run(ctx context.Context, o *Options, s Streams) error {
 		purpose = atomicfile.ForReading
 	}
 	f, err := atomicfile.Open(o.File, purpose, fileOptions(o, s)...)
+	if err == nil && o.Create {
+		f, err = forBroker(o, s, cfg, f)
+	}
 	if err != nil {
 		return explain(err, o, nil)
+	}
+	// What the file was before the operation, for --reload to tell whether
+	// it wrote anything.
+	var before fs.FileInfo
+	if o.Reload != "" {
+		before, _ = f.Stat()
 	}
 	switch {
 	case o.Import != "":
@@ -62,9 +82,12 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	case o.List != "":
 		err = list(ctx, o, s, f)
 	case o.Check != "":
-		err = check(ctx, o, s, f)
+		err = check(ctx, o, s, f, cfg)
 	default:
 		err = set(ctx, o, s, pr, f)
+	}
+	if err == nil && o.Reload != "" && changedSince(f, before) {
+		err = reloadBroker(o, s, cfg)
 	}
 	return explain(err, o, f)
 }
@@ -87,9 +110,9 @@ func params(o *Options) pwhash.Params {
 }
 
 // hasher returns the hash function of a command line, warning once about
-// argon2id.
+// argon2id unless --broker 2.1-argon2 says the broker loads it.
 func hasher(o *Options, s Streams) pwfile.HashFunc {
-	if o.Hash == pwhash.Argon2id {
+	if o.Hash == pwhash.Argon2id && o.Broker != pwhash.Broker21Argon2 {
 		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
 	}
 	p := params(o)
