@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"os/user"
 	"path/filepath"
 	"strconv"
@@ -28,6 +29,8 @@ type broker struct {
 	cmd  *exec.Cmd
 	port int
 	log  syncBuffer
+	// reloads is how many reloads the script has waited for.
+	reloads int
 }
 
 type syncBuffer struct {
@@ -62,14 +65,16 @@ func scriptBroker(ts *testscript.TestScript) *broker {
 	return b
 }
 
-// broker start FILE | reload | stop | log
+// broker start FILE | reload | reloaded | stop | log
 //
 // start runs the broker with allow_anonymous false and FILE as its
 // password_file (see startBroker); reload sends SIGHUP and waits until the
-// broker has reloaded; log prints what the broker logged so far on stdout.
+// broker has reloaded; reloaded waits for a reload someone else signalled
+// (mosquitto_passwd --reload), and with ! checks that there was none since
+// the last; log prints what the broker logged so far on stdout.
 func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: broker start FILE | reload | stop | log")
+	if len(args) == 0 || neg && args[0] != "reloaded" {
+		ts.Fatalf("usage: broker start FILE | reload | [!] reloaded | stop | log")
 	}
 	switch args[0] {
 	case "start":
@@ -79,13 +84,17 @@ func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
 		startBroker(ts, ts.MkAbs(args[1]))
 	case "reload":
 		b := scriptBroker(ts)
-		before := strings.Count(b.log.String(), "Reloading config")
 		ts.Check(b.cmd.Process.Signal(syscall.SIGHUP))
-		// The broker reloads in its single loop before it reads the next
-		// packet, so once it has logged the reload, new connections see it.
-		waitFor(ts, b, "reload", func() bool {
-			return strings.Count(b.log.String(), "Reloading config") > before
-		})
+		waitReload(ts, b)
+	case "reloaded":
+		b := scriptBroker(ts)
+		if neg {
+			if n := strings.Count(b.log.String(), "Reloading config"); n != b.reloads {
+				ts.Fatalf("the broker reloaded %d times more", n-b.reloads)
+			}
+			return
+		}
+		waitReload(ts, b)
 	case "stop":
 		b := scriptBroker(ts)
 		b.cmd.Process.Kill()
@@ -150,6 +159,16 @@ func startBroker(ts *testscript.TestScript, pwfile string) {
 	})
 }
 
+// waitReload waits for the broker's next reload. It reloads in its single
+// loop before it reads the next packet, so once it has logged the reload,
+// new connections see it.
+func waitReload(ts *testscript.TestScript, b *broker) {
+	waitFor(ts, b, "reload", func() bool {
+		return strings.Count(b.log.String(), "Reloading config") > b.reloads
+	})
+	b.reloads++
+}
+
 func waitFor(ts *testscript.TestScript, b *broker, what string, ok func() bool) {
 	deadline := time.Now().Add(10 * time.Second)
 	for !ok() {
@@ -183,5 +202,43 @@ func cmdMQTT(ts *testscript.TestScript, neg bool, args []string) {
 	case neg && strings.Contains(string(out), "not authorised"):
 	default:
 		ts.Fatalf("login %s %q: %v: %s\nbroker log:\n%s", args[0], args[1], err, out, b.log.String())
+	}
+}
+
+// standIn is a stand-in broker, run as "standin [-quit] PIDFILE RECORD" in
+// the background: it appends a line to RECORD for each SIGHUP and with
+// -quit exits on the first one, as a 2.1 broker does on a file it refuses.
+// It writes PIDFILE (through a rename, so that it is never seen half
+// written) once it handles SIGHUP. It shows what --reload sent to brokers
+// that cannot be installed here.
+func standIn() {
+	args := os.Args[1:]
+	quit := len(args) > 0 && args[0] == "-quit"
+	if quit {
+		args = args[1:]
+	}
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: standin [-quit] PIDFILE RECORD")
+		os.Exit(2)
+	}
+	hup := make(chan os.Signal, 8)
+	signal.Notify(hup, syscall.SIGHUP)
+	tmp := args[0] + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		os.Exit(2)
+	}
+	if err := os.Rename(tmp, args[0]); err != nil {
+		os.Exit(2)
+	}
+	for range hup {
+		f, err := os.OpenFile(args[1], os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			os.Exit(2)
+		}
+		fmt.Fprintln(f, "SIGHUP")
+		f.Close()
+		if quit {
+			os.Exit(3)
+		}
 	}
 }

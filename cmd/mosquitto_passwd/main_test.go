@@ -22,6 +22,7 @@ const realTool = "/usr/bin/mosquitto_passwd"
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"mosquitto_passwd": main,
+		"standin":          standIn,
 	})
 }
 

@@ -122,7 +122,7 @@ const (
 	msgReloaded          = "Sent SIGHUP to Mosquitto broker %s (%s) to reload the password file."
 	msgReloadFromPIDFile = "PID file %s"
 	msgReloadByName      = "found by its name, mosquitto"
-	msgReloadUnsafe      = "Error: %s is written, but no broker was signalled: %s above would make Mosquitto %s brokers drop users or refuse the file (2.1 quits on a reload). Fix them (mosquitto_passwd --check shows every finding), then reload."
+	msgReloadUnsafe      = "Error: %s is written, but no broker was signalled: %s above would make Mosquitto %s brokers drop users or refuse the file. Fix them (mosquitto_passwd --check shows every finding), then reload."
 	msgNoBroker          = "Error: %s is written, but no broker was signalled: %s. Start the broker, or name its PID file with --reload=PIDFILE."
 	msgBrokerExited      = "Error: Mosquitto broker %s exited after the reload signal: it refused the password file or its configuration. See its log, fix the cause and start it again."
 	msgReloadFailed      = "Error: %s is written, but the broker could not be reloaded: %s."
