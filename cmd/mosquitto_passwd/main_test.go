@@ -36,9 +36,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("LONG65535", strings.Repeat("u", 65535))
 			env.Setenv("LONG65536", strings.Repeat("u", 65536))
 			// UID:GID of the user a broker started as root drops to, which
-			// files created as root go to; empty where it does not exist.
-			if u, err := user.Lookup("mosquitto"); err == nil {
-				env.Setenv("MOSQUITTO_IDS", u.Uid+":"+u.Gid)
+			// files created as root go to, and of nobody, a configuration's
+			// user; empty where they do not exist.
+			for name, v := range map[string]string{"mosquitto": "MOSQUITTO_IDS", "nobody": "NOBODY_IDS"} {
+				if u, err := user.Lookup(name); err == nil {
+					env.Setenv(v, u.Uid+":"+u.Gid)
+				}
 			}
 			return nil
 		},
