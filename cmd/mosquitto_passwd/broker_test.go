@@ -132,6 +132,12 @@ func startBroker(ts *testscript.TestScript, pwfile string) {
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
 		ts.Check(os.Chown(runDir, uid, gid))
+	} else {
+		// Started by an ordinary user, the broker keeps running as that
+		// user; saying so lets --conf find it.
+		u, err := user.Current()
+		ts.Check(err)
+		conf += "user " + u.Username + "\n"
 	}
 	ts.Check(os.WriteFile(confPath, []byte(conf), 0o644))
 	ts.Setenv("BROKER_CONF", confPath)
