@@ -18,8 +18,13 @@ all: lint test build
 build: ## build bin/mosquitto_passwd, static and stamped with VERSION
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mosquitto_passwd
 
-test: lint ## lint, then run every test (the broker tests need mosquitto installed)
-	$(GO) test ./...
+# The packages that run goroutines of their own, which go test -race checks.
+RACE_PKGS := ./internal/pwfile ./internal/pwhash ./internal/atomicfile ./internal/cli ./internal/reload
+
+test: lint ## lint, run every test with merged coverage (command-line scripts included), then the race detector
+	$(GO) test -coverpkg=./... -coverprofile=coverage.out ./...
+	@$(GO) tool cover -func=coverage.out | tail -n 1
+	$(GO) test -race $(RACE_PKGS)
 
 lint: ## gofmt and go vet, also for Windows and macOS
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

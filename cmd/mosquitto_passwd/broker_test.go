@@ -248,3 +248,19 @@ func standIn() {
 		}
 	}
 }
+
+// waitfile FILE: waits up to 10s until FILE exists, such as the PID file of
+// a stand-in started in the background.
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("no file %s after 10s", args[0])
+		}
+	}
+}

@@ -5,11 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -52,7 +50,6 @@ func TestScripts(t *testing.T) {
 			"hashof":   cmdHashOf,
 			"perm":     cmdPerm,
 			"only":     cmdOnly,
-			"waitglob": cmdWaitGlob,
 			"broker":   cmdBroker,
 			"mqtt":     cmdMQTT,
 			"genusers": cmdGenUsers,
@@ -60,6 +57,7 @@ func TestScripts(t *testing.T) {
 			"owner":    cmdOwner,
 			"loginall": cmdLoginAll,
 			"noeol":    cmdNoEOL,
+			"waitfile": cmdWaitFile,
 		},
 		RequireExplicitExec: true,
 	})
@@ -182,24 +180,6 @@ func cmdOnly(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if strings.Join(got, " ") != strings.Join(args[1:], " ") {
 		ts.Fatalf("%s holds %q, want %q", args[0], got, args[1:])
-	}
-}
-
-// waitglob PATTERN: waits up to 10s until a file matches PATTERN, e.g. the
-// temp file of a run in the background, so a signal reaches it mid-write.
-func cmdWaitGlob(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waitglob PATTERN")
-	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		m, err := filepath.Glob(ts.MkAbs(args[0]))
-		ts.Check(err)
-		if len(m) > 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("no file matches %s after 10s", args[0])
-		}
 	}
 }
 

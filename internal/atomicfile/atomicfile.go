@@ -228,10 +228,6 @@ func WithValidate(fn func(io.Reader) error) Option {
 	return func(c *config) { c.validate = fn }
 }
 
-// Owner returns the owner and group of the file fi describes; it is owner.Of, kept until its last
-// caller has moved there.
-func Owner(fi fs.FileInfo) (uid, gid int, ok bool) { return owner.Of(fi) }
-
 // newFileMode is the mode of a file that does not exist yet, whatever the umask: a password file
 // holds hashes that must not be readable by others (Mosquitto 2.1 creates its files 0600 too). A
 // replaced file keeps its own mode.
@@ -240,66 +236,7 @@ const newFileMode fs.FileMode = 0o600
 // modeBits are the parts of a mode that chmod sets and a replaced file keeps.
 const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
 
-// Resolve mirrors the original tool's realpath step: it returns the absolute real path of an
-// existing file (symlinks followed, those another user could have planted refused with an
-// *UnsafeLinkError), the name as given when it does not exist (including a dangling symlink's own
-// name), and an error for anything else, such as ENOTDIR for "file/x" where file is a regular file.
-func Resolve(path string) (string, error) {
-	real, fi, err := walk(path, false)
-	switch {
-	case errors.Is(err, fs.ErrNotExist) || err == nil && fi == nil:
-		return path, nil
-	case err != nil:
-		return "", err
-	}
-	return real, nil
-}
-
-// IsStream reports whether path names a character device or a FIFO, such as
-// /dev/stdout: something written to as a stream, with no content to keep and
-// nothing to replace.
-func IsStream(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && isStream(fi)
-}
-
 func isStream(fi fs.FileInfo) bool { return fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0 }
-
-// Check opens the existing file read-write and closes it, as the original tool does before it
-// prompts for a password, so that a caller can fail early: it is Open(path, ForEditing).
-func Check(path string) error {
-	_, err := Open(path, ForEditing)
-	return err
-}
-
-// Edit locks the file at path, calls fn with a reader of its current content and a writer for the
-// new content, and, when fn returns nil, replaces the file atomically and durably, keeping its
-// mode, owner and group, and keeping a symlink a link. Both streams are buffered, so a file of any
-// size streams through in constant memory; they fail with ctx.Err() once ctx is done.
-//
-// When fn returns an error nothing is written and that error is returned, unless it hides a
-// failure of the reader or writer given to fn, which is returned instead. A file that cannot be
-// opened or read gives an *OpenError, a new file that cannot be written a *WriteError; a lock not
-// had within the lock timeout an error wrapping ErrLockTimeout that names the file; ctx done before
-// the rename an error wrapping ctx.Err(). In every one of these cases the temporary file is removed
-// and the file is untouched. Edit is safe to call from several goroutines and processes at once:
-// the calls are serialised.
-func Edit(ctx context.Context, path string, fn func(r io.Reader, w io.Writer) error, opts ...Option) error {
-	return replace(ctx, path, true, fn, newConfig(opts))
-}
-
-// Create writes a new file at path with what fn writes, mode 0600 (newFileMode), or atomically
-// replaces an existing one, keeping its mode, owner and group, under the same lock as Edit. A
-// dangling symlink at path is followed, as fopen does, so the link stays a link. Errors are as for Edit; an existing directory at path is a *WriteError with syscall.EISDIR.
-//
-// A stream at path (IsStream: "-c /dev/stdout") is written to directly, as the original's fopen
-// does: it cannot be replaced and holds nothing to lose.
-func Create(ctx context.Context, path string, fn func(w io.Writer) error, opts ...Option) error {
-	if IsStream(path) {
-		return writeStream(path, fn)
-	}
-	return replace(ctx, path, false, func(_ io.Reader, w io.Writer) error { return fn(w) }, newConfig(opts))
-}
 
 func writeStream(path string, fn func(w io.Writer) error) error {
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)

@@ -151,7 +151,7 @@ func TestPlantedRecoveryFile(t *testing.T) {
 			s := newAttackScene(t)
 			rec := filepath.Join(s.conf, ".passwd"+rewriteSuffix)
 			s.plant(t, rec, func(name string) error { return tc.plant(s, name) })
-			asPlanted(t, withinErr(t, func() error { return Edit(context.Background(), s.path, appendLine("new:1"), valid) }))
+			asPlanted(t, withinErr(t, func() error { return editPath(context.Background(), s.path, appendLine("new:1"), valid) }))
 			s.assertUntouched(t)
 			if _, err := os.Lstat(rec); err != nil {
 				t.Errorf("the planted file was not left alone: %v", err)
@@ -174,7 +174,7 @@ func TestPlantedRecoveryFile(t *testing.T) {
 			if err := tc.plant(s, rec); err != nil {
 				t.Fatal(err)
 			}
-			asPlanted(t, Edit(context.Background(), s.path, appendLine("new:1"), valid))
+			asPlanted(t, editPath(context.Background(), s.path, appendLine("new:1"), valid))
 			s.assertUntouched(t)
 		})
 	}
@@ -198,8 +198,8 @@ func TestPlantedLink(t *testing.T) {
 			_, err := Open(link, p)
 			asUnsafe(t, err)
 		}
-		asUnsafe(t, Edit(ctx, link, appendLine("new:1")))
-		asUnsafe(t, Create(ctx, link, func(w io.Writer) error { return nil }))
+		asUnsafe(t, editPath(ctx, link, appendLine("new:1")))
+		asUnsafe(t, createPath(ctx, link, func(w io.Writer) error { return nil }))
 		s.assertUntouched(t)
 
 		// The explicit option follows it, and owner and mode are set on the file, not the link.
@@ -225,7 +225,7 @@ func TestPlantedLink(t *testing.T) {
 		if f != nil {
 			t.Fatal("Open returned a File with its error")
 		}
-		asUnsafe(t, Create(ctx, link, func(w io.Writer) error { return nil }, WithOwner(owner.User(s.attacker, s.attacker))))
+		asUnsafe(t, createPath(ctx, link, func(w io.Writer) error { return nil }, WithOwner(owner.User(s.attacker, s.attacker))))
 		s.assertUntouched(t)
 	})
 
@@ -265,7 +265,7 @@ func TestPlantedLink(t *testing.T) {
 		if err := os.Symlink("passwd", link); err != nil {
 			t.Fatal(err)
 		}
-		if err := Edit(ctx, link, appendLine("new:1")); err != nil {
+		if err := editPath(ctx, link, appendLine("new:1")); err != nil {
 			t.Fatal(err)
 		}
 		assertContent(t, s.path, append(s.old, "new:1\n"...))
@@ -300,8 +300,8 @@ func TestNonRegularRefused(t *testing.T) {
 				t.Errorf("Open(%s, %d): %v, want %v", tc.path, p, err, tc.want)
 			}
 		}
-		if err := withinErr(t, func() error { return Edit(ctx, tc.path, appendLine("a:b")) }); !errors.Is(err, tc.want) {
-			t.Errorf("Edit(%s): %v, want %v", tc.path, err, tc.want)
+		if err := withinErr(t, func() error { return editPath(ctx, tc.path, appendLine("a:b")) }); !errors.Is(err, tc.want) {
+			t.Errorf("editPath(%s): %v, want %v", tc.path, err, tc.want)
 		}
 	}
 	if f, err := Open(fifo, ForCreating); err != nil || !f.IsStream() {
@@ -365,7 +365,7 @@ func TestReaderCannotBlockWriters(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	err := Edit(ctx, path, func(r io.Reader, w io.Writer) error {
+	err := editPath(ctx, path, func(r io.Reader, w io.Writer) error {
 		lock := filepath.Join(dir, ".passwd"+lockSuffix)
 		fi := lstat(t, lock)
 		if m := fi.Mode(); m != 0o600 {
@@ -387,7 +387,7 @@ func TestReaderCannotBlockWriters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Create(ctx, filepath.Join(dir, "other"), func(io.Writer) error { return nil }, WithLockTimeout(2*time.Second))
+	err = createPath(ctx, filepath.Join(dir, "other"), func(io.Writer) error { return nil }, WithLockTimeout(2*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -410,7 +410,7 @@ func TestPlantedLockFile(t *testing.T) {
 			s := newAttackScene(t)
 			lock := filepath.Join(s.conf, ".passwd"+lockSuffix)
 			s.plant(t, lock, func(name string) error { return tc.plant(s, name) })
-			asPlanted(t, withinErr(t, func() error { return Edit(context.Background(), s.path, appendLine("new:1")) }))
+			asPlanted(t, withinErr(t, func() error { return editPath(context.Background(), s.path, appendLine("new:1")) }))
 			s.assertUntouched(t)
 		})
 	}
@@ -420,7 +420,7 @@ func TestPlantedLockFile(t *testing.T) {
 		if err := os.WriteFile(lock, nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		asPlanted(t, Edit(context.Background(), s.path, appendLine("new:1")))
+		asPlanted(t, editPath(context.Background(), s.path, appendLine("new:1")))
 		s.assertUntouched(t)
 	})
 }
@@ -436,7 +436,7 @@ func TestBindMountedElsewhere(t *testing.T) {
 	withMount(t, src, other, "", syscall.MS_BIND, "")
 	before := lstat(t, src)
 	ctx := context.Background()
-	if err := Edit(ctx, src, func(r io.Reader, w io.Writer) error {
+	if err := editPath(ctx, src, func(r io.Reader, w io.Writer) error {
 		_, err := io.WriteString(w, "alice:1\n") // bob deleted on the host
 		return err
 	}); err != nil {
@@ -475,7 +475,7 @@ func TestNotDurable(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "passwd")
 	writeFile(t, path, []byte("a:b\n"))
-	err := Edit(context.Background(), path, appendLine("c:d"), func(c *config) {
+	err := editPath(context.Background(), path, appendLine("c:d"), func(c *config) {
 		c.syncDir = func(string) error { return syscall.EIO }
 	})
 	var nd *NotDurableError
@@ -525,7 +525,7 @@ func TestACLAndXattrsKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := getfacl(t, path)
-	if err := Edit(ctx, path, appendLine("c:d")); err != nil {
+	if err := editPath(ctx, path, appendLine("c:d")); err != nil {
 		t.Fatal(err)
 	}
 	if got := getfacl(t, path); got != want {
@@ -545,7 +545,7 @@ func TestACLAndXattrsKept(t *testing.T) {
 	}
 	setfacl(t, "-d", "-m", "u:nobody:rw", dir)
 	want = getfacl(t, plain)
-	if err := Edit(ctx, plain, appendLine("c:d")); err != nil {
+	if err := editPath(ctx, plain, appendLine("c:d")); err != nil {
 		t.Fatal(err)
 	}
 	if got := getfacl(t, plain); got != want {
@@ -553,7 +553,7 @@ func TestACLAndXattrsKept(t *testing.T) {
 	}
 
 	// An attribute that cannot be set refuses the edit.
-	err := Edit(ctx, path, appendLine("e:f"), withFault("xattr", syscall.EPERM))
+	err := editPath(ctx, path, appendLine("e:f"), withFault("xattr", syscall.EPERM))
 	if ae := (*AttrError)(nil); !errors.As(err, &ae) || !errors.Is(err, syscall.EPERM) {
 		t.Fatalf("got %v (%T), want *AttrError with EPERM", err, err)
 	}
@@ -580,10 +580,10 @@ func TestLongBaseName(t *testing.T) {
 				t.Errorf("%d-byte name %q", len(n), n)
 			}
 		}
-		if err := Edit(context.Background(), path, appendLine("c:d"), WithInPlace()); err != nil {
+		if err := editPath(context.Background(), path, appendLine("c:d"), WithInPlace()); err != nil {
 			t.Fatal(err)
 		}
-		if err := Edit(context.Background(), path, appendLine("e:f")); err != nil {
+		if err := editPath(context.Background(), path, appendLine("e:f")); err != nil {
 			t.Fatal(err)
 		}
 		assertContent(t, path, []byte("a:b\nc:d\ne:f\n"))
@@ -622,7 +622,7 @@ func TestBindMountedInAnotherNamespace(t *testing.T) {
 		}
 		t.Fatalf("unshare: %q", line)
 	}
-	if err := Edit(context.Background(), src, func(r io.Reader, w io.Writer) error {
+	if err := editPath(context.Background(), src, func(r io.Reader, w io.Writer) error {
 		_, err := io.WriteString(w, "alice:1\n")
 		return err
 	}); err != nil {

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"slices"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
@@ -15,33 +17,53 @@ import (
 
 // importUsers is --import SRC FILE, after readImport checked every line of
 // SRC: the passwords are hashed on all cores, and the file is rewritten
-// once, under the lock, or with -c created with these users alone.
+// once, under the lock, or with -c created with these users alone. With
+// --if-changed the file is read first, and read again when it changed
+// before the rewrite, up to editAttempts times (see rehashImport).
 func importUsers(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential) error {
-	p, err := hashImport(ctx, o, s, f, creds)
-	if err != nil {
-		return err
+	// HashAll keeps the passwords of the users --if-changed leaves alone,
+	// for another look if the file changes.
+	defer func() {
+		for _, c := range creds {
+			clear(c.Password)
+		}
+	}()
+	hash := hasher(o, s)
+	p, err := hashImport(ctx, o, s, f, creds, hash)
+	for attempt := 1; ; attempt++ {
+		if err != nil {
+			return err
+		}
+		if beforeConditionalEdit != nil && o.IfChanged {
+			beforeConditionalEdit()
+		}
+		err = writeImport(ctx, o, s, f, p)
+		if !errors.Is(err, atomicfile.ErrChanged) || attempt == editAttempts {
+			return err
+		}
+		p, err = rehashImport(ctx, o, s, f, creds, hash, p)
 	}
-	return writeImport(ctx, o, s, f, p)
 }
 
 // importPlan is what an import writes: the users' new lines, how many users
-// --if-changed leaves alone, and the condition the edit must meet.
+// --if-changed leaves alone, and the condition the edit must meet, with the
+// hashes in the file it was planned for.
 type importPlan struct {
 	updates   []pwfile.Update
 	unchanged int
 	cond      []atomicfile.EditOption
+	keep      *pwfile.Keep
 }
 
 // hashImport hashes the passwords of creds. With --if-changed it first
 // reads the file to verify them, and makes the rewrite conditional on the
 // file being what it read, since a user left alone is right only for that.
-func hashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential) (importPlan, error) {
+func hashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential, hash pwfile.HashFunc) (importPlan, error) {
 	var p importPlan
-	var keep *pwfile.Keep
 	if o.IfChanged {
 		var cond atomicfile.EditOption
 		var err error
-		if keep, cond, err = keepFor(ctx, o, f, creds); err != nil {
+		if p.keep, cond, err = keepFor(ctx, o, f, creds); err != nil {
 			return p, err
 		}
 		p.cond = append(p.cond, cond)
@@ -49,8 +71,51 @@ func hashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, 
 	step, done := newProgress(s, len(creds), "Hashing")
 	defer done()
 	var err error
-	p.updates, p.unchanged, err = pwfile.HashAll(ctx, creds, pwhash.Workers(params(o).Algorithm), hasher(o, s), keep, step)
+	p.updates, p.unchanged, err = pwfile.HashAll(ctx, creds, pwhash.Workers(params(o).Algorithm), hash, p.keep, step)
 	return p, err
+}
+
+// rehashImport plans an --if-changed import again for the file as it is
+// now, after it changed under plan p. A new hash of p holds whatever the
+// file holds; a user p left alone stays so if its entries are still those
+// that verified, and is verified, or hashed, again otherwise. So a retry
+// costs a read of the file and the users others changed meanwhile.
+func rehashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File, creds []pwfile.Credential, hash pwfile.HashFunc, p importPlan) (importPlan, error) {
+	next := importPlan{updates: p.updates}
+	keep, cond, err := keepFor(ctx, o, f, creds)
+	if err != nil {
+		return next, err
+	}
+	next.keep, next.cond = keep, []atomicfile.EditOption{cond}
+	order := make(map[string]int, len(creds))
+	for i, c := range creds {
+		order[c.User] = i
+	}
+	hashed := make(map[string]bool, len(p.updates))
+	for _, u := range p.updates {
+		hashed[u.User] = true
+	}
+	var again []pwfile.Credential
+	for _, c := range creds {
+		switch {
+		case hashed[c.User]:
+		case slices.Equal(p.keep.Current[c.User], keep.Current[c.User]):
+			next.unchanged++
+		default:
+			again = append(again, c)
+		}
+	}
+	step, done := newProgress(s, len(again), "Hashing")
+	defer done()
+	more, unchanged, err := pwfile.HashAll(ctx, again, pwhash.Workers(params(o).Algorithm), hash, keep, step)
+	if err != nil {
+		return next, err
+	}
+	next.unchanged += unchanged
+	// In the order of the source, as new users are appended in it.
+	next.updates = append(slices.Clip(next.updates), more...)
+	slices.SortFunc(next.updates, func(a, b pwfile.Update) int { return order[a.User] - order[b.User] })
+	return next, nil
 }
 
 // writeImport writes what hashImport planned and prints the summary.
@@ -98,32 +163,74 @@ func printImported(o *Options, s Streams, added, updated, unchanged int) {
 	}
 }
 
-// readImport reads and checks the whole import source, and reports every
-// bad line on stderr before it fails.
+// readImport reads and checks the whole import source, and reports its bad
+// lines on stderr before it fails.
 func readImport(o *Options, s Streams) ([]pwfile.Credential, error) {
-	name, in := o.Import, s.In
-	if name == dashArg {
-		name = msgStdinName
-	} else {
-		f, err := os.Open(o.Import)
-		if err != nil {
-			return nil, fail(ExitError, msgImportOpen, o.Import, strerror(err))
-		}
-		defer f.Close()
-		in = f
+	name, in, closeSrc, err := openImport(o.Import, s)
+	if err != nil {
+		return nil, err
 	}
+	defer closeSrc()
 	creds, err := pwfile.ReadImport(in)
+	if err != nil {
+		return nil, importFailed(err, o.Import, name, s)
+	}
+	return creds, nil
+}
+
+// openImport opens the import source src ("-": stdin) and returns the name
+// messages give it. Only what can end is read: a regular file or a pipe (a
+// FIFO, a socket), and stdin from a terminal; a device such as /dev/urandom
+// or /dev/zero is refused before it is opened, since it is never a list of
+// users and would be read up to pwfile.MaxImportSize.
+func openImport(src string, s Streams) (name string, in io.Reader, closeSrc func(), err error) {
+	if src == dashArg {
+		if f, ok := s.In.(*os.File); ok && !s.InTerminal {
+			if fi, err := f.Stat(); err == nil && !importable(fi.Mode()) {
+				return "", nil, nil, fail(ExitError, msgImportNotFile, msgStdinName)
+			}
+		}
+		return msgStdinName, s.In, func() {}, nil
+	}
+	fi, err := os.Stat(src)
+	if err != nil {
+		return "", nil, nil, fail(ExitError, msgImportOpen, src, strerror(err))
+	}
+	if !importable(fi.Mode()) {
+		return "", nil, nil, fail(ExitError, msgImportNotFile, src)
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return "", nil, nil, fail(ExitError, msgImportOpen, src, strerror(err))
+	}
+	return src, f, func() { f.Close() }, nil
+}
+
+// importable reports whether a source of mode m may be read. A directory
+// passes, for its read to fail with the system's own words.
+func importable(m fs.FileMode) bool {
+	return m&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeIrregular) == 0
+}
+
+// importFailed explains what pwfile.ReadImport or ReadHashedImport returned
+// for the source src, called name in messages: the bad lines on stderr
+// (at most pwfile.MaxBadLines of them) and the error to exit with.
+func importFailed(err error, src, name string, s Streams) error {
 	var bad *pwfile.ImportError
 	switch {
 	case errors.As(err, &bad):
 		for _, l := range bad.Lines {
 			fmt.Fprintf(s.ErrOut, msgImportLine+"\n", l.Line, name, importReason(l.Err))
 		}
-		return nil, fail(ExitError, msgImportBad, plural(len(bad.Lines), "bad line"), name)
-	case err != nil:
-		return nil, fail(ExitError, msgImportOpen, o.Import, strerror(err))
+		lines := plural(len(bad.Lines)+bad.More, "bad line")
+		if bad.More > 0 {
+			return fail(ExitError, msgImportBadMany, lines, name, len(bad.Lines))
+		}
+		return fail(ExitError, msgImportBad, lines, name)
+	case errors.Is(err, pwfile.ErrImportTooLarge):
+		return fail(ExitError, msgImportTooLarge, name, pwfile.MaxImportSize>>20)
 	}
-	return creds, nil
+	return fail(ExitError, msgImportOpen, src, strerror(err))
 }
 
 // importReason words why ReadImport refused a line.

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/brokerconf"
@@ -19,13 +21,18 @@ import (
 // list is --list: the users of the file, one per line, or with --json an
 // array of entry descriptions, one per line. It streams, so a corrupt line
 // stops it with exit 1 after the users before it were printed.
-func list(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error {
+func list(ctx context.Context, o *Options, s Streams, f *atomicfile.File) (err error) {
 	w := bufio.NewWriter(s.Out)
-	defer w.Flush()
+	// Its error too: a list cut short by a closed stdout must not exit 0.
+	defer func() {
+		if ferr := w.Flush(); err == nil {
+			err = ferr
+		}
+	}()
 	if !o.JSON {
 		_, err := f.Read(ctx, func(r io.Reader) error {
 			return pwcheck.List(r, func(e pwcheck.Entry) error {
-				_, err := fmt.Fprintln(w, e.User)
+				_, err := fmt.Fprintln(w, listName(e.User))
 				return err
 			})
 		})
@@ -36,7 +43,7 @@ func list(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error 
 	var entry bytes.Buffer
 	enc := newJSONEncoder(&entry)
 	io.WriteString(w, "[\n")
-	_, err := f.Read(ctx, func(r io.Reader) error {
+	_, err = f.Read(ctx, func(r io.Reader) error {
 		return pwcheck.List(r, func(e pwcheck.Entry) error {
 			if entry.Len() > 0 {
 				entry.Truncate(entry.Len() - 1) // the encoder's newline
@@ -53,6 +60,20 @@ func list(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error 
 	w.Write(entry.Bytes())
 	_, err = io.WriteString(w, "]\n")
 	return err
+}
+
+// listName is how --list prints a username, to a terminal or not alike: as
+// it is, unless it holds something a terminal could act on or a reader could
+// not see (a control character such as ESC, any other rune Go does not
+// print, invalid UTF-8) or starts with a double quote; then quoted as Go
+// (and C) quote strings, so that scripts can tell: a line starting with '"'
+// is always a quoted name. The tool itself refuses such names; a file may
+// hold them all the same, and --json gives them exactly.
+func listName(user string) string {
+	if strings.HasPrefix(user, `"`) || !utf8.ValidString(user) || strings.ContainsFunc(user, func(r rune) bool { return !strconv.IsPrint(r) }) {
+		return strconv.Quote(user)
+	}
+	return user
 }
 
 func newJSONEncoder(w io.Writer) *json.Encoder {

@@ -39,6 +39,8 @@ type Options struct {
 	IfChanged   bool   // --if-changed
 	Conf        string // --conf FILE: the broker's mosquitto.conf
 	Reload      string // --reload[=PIDFILE]: a PID file, or reloadAny
+	UnsafeLinks bool   // --follow-unsafe-links
+	InPlace     bool   // --in-place
 
 	File     string
 	User     string
@@ -126,6 +128,8 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 		o.Reload = s
 		return nil
 	})
+	fs.BoolVar(&o.UnsafeLinks, "follow-unsafe-links", false, "follow a symbolic link to the password file although another user could have planted it (a link not yours, in a directory others can write); refused by default")
+	fs.BoolVar(&o.InPlace, "in-place", false, "rewrite the file in place instead of replacing it, for a file bind-mounted into a container where this run cannot see that mount (another host, a rootless runtime); found by itself otherwise")
 
 	// The defaults the manual page shows, which a Func flag cannot know.
 	fs.Lookup("iterations").DefValue = strconv.Itoa(pwhash.DefaultIterations)

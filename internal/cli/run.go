@@ -27,6 +27,7 @@ const lockNoticeAfter = time.Second
 // reported before the user types anything), except that --import reads and
 // checks its source first. Every error goes through explain.
 func run(ctx context.Context, o *Options, s Streams) error {
+	s.Out = stdoutWriter{s.Out}
 	pr := newPasswordReader(s)
 	if o.Print || o.Create && o.File == dashArg {
 		return explain(printLine(ctx, o, s, pr), o, nil)
@@ -93,13 +94,21 @@ func run(ctx context.Context, o *Options, s Streams) error {
 }
 
 func fileOptions(o *Options, s Streams) []atomicfile.Option {
-	return []atomicfile.Option{
+	opts := []atomicfile.Option{
 		atomicfile.WithLockTimeout(o.LockTimeout),
 		atomicfile.WithWaitNotice(lockNoticeAfter, func() {
 			fmt.Fprintf(s.ErrOut, msgLockWait+"\n", o.File)
 		}),
 		atomicfile.WithOwner(o.Owner),
+		atomicfile.WithValidate(pwfile.Validate),
 	}
+	if o.UnsafeLinks {
+		opts = append(opts, atomicfile.WithFollowUnsafeLinks())
+	}
+	if o.InPlace {
+		opts = append(opts, atomicfile.WithInPlace())
+	}
+	return opts
 }
 
 // params returns the hash settings of a command line.
@@ -268,15 +277,50 @@ func deleteUser(ctx context.Context, o *Options, f *atomicfile.File) error {
 	})
 }
 
-// upgrade is -U: every user:plaintext line is hashed, on all cores.
+// editAttempts is how many times -U and --if-changed --import read, hash
+// and try to write a file that others change meanwhile before they give up.
+const editAttempts = 3
+
+// beforeConditionalEdit, when not nil, is called after -U or --if-changed
+// --import has hashed and before it tries to write, for tests to change the
+// file in between.
+var beforeConditionalEdit func()
+
+// upgrade is -U: every user:plaintext line is hashed, on all cores, without
+// the lock, so that other runs can edit the file meanwhile (hashing 150,000
+// users takes half a minute). The file is then rewritten under the lock if
+// it is still what was read, or read again and only its new plaintext
+// entries hashed, up to editAttempts times.
 func upgrade(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error {
 	hash := hasher(o, s)
-	step, done := newProgress(s, -1, "Hashing")
-	defer done()
-	return f.Edit(ctx, func(r io.Reader, w io.Writer) error {
-		_, err := pwfile.HashPlaintext(ctx, r, w, pwhash.Workers(params(o).Algorithm), hash, step)
-		return err
-	})
+	up := pwfile.NewUpgrade()
+	defer up.Clear()
+	for attempt := 1; ; attempt++ {
+		var creds []pwfile.Credential
+		snap, err := f.Read(ctx, func(r io.Reader) (err error) {
+			creds, err = up.Pending(r)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		step, done := newProgress(s, len(creds), "Hashing")
+		err = up.Hash(ctx, creds, pwhash.Workers(params(o).Algorithm), hash, step)
+		done()
+		if err != nil {
+			return err
+		}
+		if beforeConditionalEdit != nil {
+			beforeConditionalEdit()
+		}
+		err = f.Edit(ctx, func(r io.Reader, w io.Writer) error {
+			_, _, err := up.Apply(r, w)
+			return err
+		}, atomicfile.IfUnchanged(snap))
+		if !errors.Is(err, atomicfile.ErrChanged) || attempt == editAttempts {
+			return err
+		}
+	}
 }
 
 // verify is -v: the file is opened before the password is asked for, as for
@@ -314,7 +358,7 @@ func verify(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *a
 
 // explain is the one place that turns what the file and hash layers
 // returned into messages and exit codes: this package's *Error as it is, an
-// interrupt, a path that cannot be resolved, the line of a corrupt file, a
+// interrupt, a failed write to stdout, a path that cannot be resolved, the line of a corrupt file, a
 // missing user or an unusable hash as -v or -D reports it, and the system's
 // reason for a file that could not be opened, read or written. f is the
 // file the operation opened, nil before that; messages show its path.
@@ -326,7 +370,12 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 	creating := o.Create && o.Import == ""
 	var (
 		own     *Error
+		out     *stdoutError
 		resolve *atomicfile.ResolveError
+		link    *atomicfile.UnsafeLinkError
+		planted *atomicfile.PlantedFileError
+		durable *atomicfile.NotDurableError
+		attr    *atomicfile.AttrError
 		parse   *pwfile.ParseError
 		decode  *pwhash.DecodeError
 		open    *atomicfile.OpenError
@@ -340,8 +389,24 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return own
 	case errors.Is(err, context.Canceled):
 		return errInterrupted
+	case errors.As(err, &out) && errors.Is(err, syscall.EPIPE):
+		// Whoever read stdout has gone (--list | head): the output that was
+		// this run's result is cut short. Silent, as a tool killed by
+		// SIGPIPE is, but not exit 0. Messages after a written file are not
+		// results: their errors are ignored where they are printed.
+		return &Error{Code: ExitError}
+	case errors.As(err, &out):
+		return fail(ExitError, msgStdoutWrite, strerror(out.err))
 	case errors.As(err, &resolve):
 		return fail(ExitError, msgResolve, strerror(resolve.Err))
+	case errors.As(err, &link):
+		return fail(ExitError, msgUnsafeLink, link.Link, owner.UserName(link.Owner))
+	case errors.As(err, &planted):
+		return fail(ExitError, msgPlanted, planted.Path, planted.Reason)
+	case errors.As(err, &durable):
+		return fail(ExitNotDurable, msgNotDurable, durable.Path, strerror(durable.Err))
+	case errors.As(err, &attr):
+		return fail(ExitError, msgAttr, attr.Path, attr.Attr, strerror(attr.Err))
 	case errors.As(err, &parse) && o.Delete && errors.Is(err, pwfile.ErrUserNotFound):
 		// The original's two lines: it stops at the corrupt line without
 		// having met the user.
@@ -354,8 +419,10 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return fail(ExitError, msgUserMissing, o.User)
 	case errors.As(err, &decode):
 		return fail(ExitError, msgVerifyBadHash, o.User, decode.Error())
+	case errors.Is(err, atomicfile.ErrChanged) && o.HashFile:
+		return fail(ExitError, msgUpgradeRace, path, editAttempts)
 	case errors.Is(err, atomicfile.ErrChanged):
-		return fail(ExitError, msgImportRace, path)
+		return fail(ExitError, msgImportRace, path, editAttempts)
 	case errors.Is(err, atomicfile.ErrLockTimeout):
 		return fail(ExitError, msgLockTimeout, o.LockTimeout, path)
 	case errors.As(err, &open) && creating:

@@ -71,6 +71,12 @@ Beyond the original (htpasswd's letters where it has one):
       process named mosquitto. Not on Windows.
  --if-changed : leave a user whose password already verifies (with the hash
       asked for) untouched, and the file unwritten when nothing changed.
+ --follow-unsafe-links : follow a symbolic link to the password file that is
+      not yours in a directory another user can write; refused by default,
+      since such a link may have been planted to make root change another file.
+ --in-place : rewrite the file in place instead of replacing it, for a file
+      bind-mounted into a container where this run cannot see the mount
+      (another host, a rootless runtime); as root such mounts are found alone.
 
 Options end at the first argument that is not an option.
 Lines starting with # and blank lines in the password file are kept.
@@ -82,6 +88,7 @@ Exit status:
  2   the two passwords entered do not match
  3   -v: the password is wrong, or the user is not in the file
  4   --reload: no running broker found; the file is written
+ 5   the file was changed, but the change may not survive a power cut
  130 interrupted (Ctrl-C or SIGTERM); the password file is unchanged
 
 See https://mosquitto.org/ for more information.

@@ -1,10 +1,8 @@
 package export
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
@@ -18,6 +16,7 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/hashconv"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+	"github.com/mqpasswd/mqpasswd/internal/testvectors"
 )
 
 type user struct{ name, password, hash string }
@@ -26,26 +25,13 @@ type user struct{ name, password, hash string }
 // wrote, with their passwords.
 func toolUsers(t *testing.T) []user {
 	t.Helper()
-	f, err := os.Open("../../testdata/vectors/mosq20-vectors.txt")
+	vs, err := testvectors.Read("mosq20-vectors.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	var us []user
-	for sc := bufio.NewScanner(f); sc.Scan(); {
-		fields := strings.Split(sc.Text(), "\t")
-		if len(fields) != 6 || strings.HasPrefix(fields[0], "#") {
-			continue
-		}
-		pw, err := hex.DecodeString(fields[3])
-		if err != nil {
-			t.Fatal(err)
-		}
-		name, hash, _ := strings.Cut(fields[5], ":")
-		us = append(us, user{name, string(pw), hash})
-	}
-	if len(us) == 0 {
-		t.Fatal("no vectors read")
+	for _, v := range vs {
+		us = append(us, user{v.User, string(v.Password), v.Hash})
 	}
 	return us
 }

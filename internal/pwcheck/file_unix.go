@@ -57,16 +57,16 @@ func checkAccess(path string, fi fs.FileInfo, u brokeruser.User) []Finding {
 		if !canAccess(path, fi, u, permRead) {
 			return append(out, Finding{Severity: SeverityError, Code: CodeUnreadable, Effect: EffectRefusesFile,
 				Message: fmt.Sprintf("%s, the broker's user (%s), cannot read the file (owner %s, group %s, mode %04o), so the broker will not start, or will refuse it on a reload: chown %s %s; chmod 600 %s",
-					u, u.Source.Describe(), userName(fileUID), groupName(fileGID), perm, chownArg(u), path, path)})
+					u, u.Source.Describe(), owner.UserName(fileUID), owner.GroupName(fileGID), perm, chownArg(u), path, path)})
 		}
 	}
 	if u.Found() && fileUID != u.Spec.UID {
 		out = append(out, Finding{Severity: SeverityWarning, Code: CodeOwner,
-			Message: fmt.Sprintf("owned by user %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chown %s %s, or name the broker's user with --owner if it is not %s", userName(fileUID), u, idName(u.Name, u.Spec.UID), path, u)})
+			Message: fmt.Sprintf("owned by user %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chown %s %s, or name the broker's user with --owner if it is not %s", owner.UserName(fileUID), u, idName(u.Name, u.Spec.UID), path, u)})
 	}
 	if u.Spec.HasGID && fileGID != u.Spec.GID {
 		out = append(out, Finding{Severity: SeverityWarning, Code: CodeGroup,
-			Message: fmt.Sprintf("group %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chgrp %s %s, or name the broker's group with --owner USER:GROUP if it is not %s", groupName(fileGID), groupName(u.Spec.GID), groupArg(u.Spec.GID), path, groupName(u.Spec.GID))})
+			Message: fmt.Sprintf("group %s, not %s, the broker's (2.1 brokers warn, and say future versions will refuse the file): chgrp %s %s, or name the broker's group with --owner USER:GROUP if it is not %s", owner.GroupName(fileGID), owner.GroupName(u.Spec.GID), groupArg(u.Spec.GID), path, owner.GroupName(u.Spec.GID))})
 	}
 	return out
 }
@@ -91,7 +91,7 @@ func reach(path string, u brokeruser.User) (Finding, bool) {
 		uid, gid, _ := owner.Of(fi)
 		return Finding{Severity: SeverityError, Code: CodeUnreadable, Effect: EffectRefusesFile,
 			Message: fmt.Sprintf("%s, the broker's user (%s), cannot reach the file: directory %s (owner %s, group %s, mode %04o) does not let it search (x), so the broker will not start, or will refuse the file on a reload: chmod o+x %s, or keep the file in a directory the broker's user can enter",
-				u, u.Source.Describe(), dir, userName(uid), groupName(gid), fi.Mode().Perm(), dir)}, true
+				u, u.Source.Describe(), dir, owner.UserName(uid), owner.GroupName(gid), fi.Mode().Perm(), dir)}, true
 	}
 	return Finding{}, false
 }
@@ -166,22 +166,6 @@ func idName(name string, id int) string {
 func groupArg(gid int) string {
 	if g, err := user.LookupGroupId(strconv.Itoa(gid)); err == nil {
 		return g.Name
-	}
-	return strconv.Itoa(gid)
-}
-
-// userName is "name (uid)", or the number alone for a user the system does
-// not know, such as a container's.
-func userName(uid int) string {
-	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
-		return fmt.Sprintf("%s (%d)", u.Username, uid)
-	}
-	return strconv.Itoa(uid)
-}
-
-func groupName(gid int) string {
-	if g, err := user.LookupGroupId(strconv.Itoa(gid)); err == nil {
-		return fmt.Sprintf("%s (%d)", g.Name, gid)
 	}
 	return strconv.Itoa(gid)
 }

@@ -1,7 +1,6 @@
 package pwcheck
 
 import (
-	"bufio"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -14,27 +13,19 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+	"github.com/mqpasswd/mqpasswd/internal/testvectors"
 )
 
-// vectorLines returns the file-line column of a vector file, by username.
+// vectorLines returns the file lines of a vector file, by username.
 func vectorLines(t *testing.T, name string) map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "vectors", name))
+	vs, err := testvectors.Read(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	lines := map[string]string{}
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if strings.HasPrefix(s.Text(), "#") {
-			continue
-		}
-		fields := strings.Split(s.Text(), "\t")
-		if len(fields) != 6 {
-			t.Fatalf("%s: %d fields", name, len(fields))
-		}
-		lines[fields[2]] = fields[5]
+	for _, v := range vs {
+		lines[v.User] = v.Line()
 	}
 	return lines
 }

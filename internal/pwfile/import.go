@@ -51,15 +51,71 @@ func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("user %q already given at line %d", e.User, e.First)
 }
 
-// ImportError lists every bad line of an import file, in line order. Each
-// cause is one of this package's sentinels or a *DuplicateError; none quotes
-// a password or a line.
+// MaxBadLines is how many bad lines an *ImportError lists; it only counts
+// the others, so a source that is not an import file at all (a binary
+// file, /dev/urandom through a pipe) costs no memory for its lines.
+const MaxBadLines = 20
+
+// MaxImportSize bounds an import source, in bytes. Everything an import
+// reads is checked before anything is written, so its users and passwords
+// are all in memory at once; 128 MiB is 2.5 million users of 50 bytes.
+const MaxImportSize = 128 << 20
+
+// ErrImportTooLarge is returned by ReadImport and ReadHashedImport for a
+// source longer than MaxImportSize.
+var ErrImportTooLarge = fmt.Errorf("import source larger than %d MiB", MaxImportSize>>20)
+
+// ImportError reports the bad lines of an import file: the first
+// MaxBadLines of them, in line order, and how many more there were. Each
+// cause is one of this package's sentinels or a *DuplicateError; none
+// quotes a password or a line.
 type ImportError struct {
 	Lines []*ParseError
+	More  int // bad lines after those in Lines
 }
 
 func (e *ImportError) Error() string {
-	return fmt.Sprintf("%d bad import lines, the first at line %d: %v", len(e.Lines), e.Lines[0].Line, e.Lines[0].Err)
+	return fmt.Sprintf("%d bad import lines, the first at line %d: %v", len(e.Lines)+e.More, e.Lines[0].Line, e.Lines[0].Err)
+}
+
+// add records bad line num.
+func (e *ImportError) add(num int, err error) {
+	if len(e.Lines) < MaxBadLines {
+		e.Lines = append(e.Lines, &ParseError{Line: num, Err: err})
+	} else {
+		e.More++
+	}
+}
+
+// newImportScanner returns a scanner of the raw lines of an import source,
+// each at most MaxLineLen long, that fails with ErrImportTooLarge after
+// MaxImportSize bytes.
+func newImportScanner(r io.Reader) *bufio.Scanner {
+	s := bufio.NewScanner(&sizeLimit{r: r, left: MaxImportSize})
+	s.Buffer(make([]byte, 64*1024), MaxLineLen)
+	s.Split(scanRawLines)
+	return s
+}
+
+// sizeLimit reads r up to left bytes, and fails with ErrImportTooLarge if r
+// holds more.
+type sizeLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *sizeLimit) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var probe [1]byte
+		if n, err := l.r.Read(probe[:]); n == 0 {
+			return 0, err
+		}
+		return 0, ErrImportTooLarge
+	}
+	p = p[:min(int64(len(p)), l.left)]
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
 }
 
 // ReadImport reads "user:password" lines for a bulk import. The username is
@@ -69,15 +125,15 @@ func (e *ImportError) Error() string {
 // '\n' and any '\r' before it are not part of it. Blank lines and lines starting with
 // '#' are skipped, as in a password file. A user may appear only once.
 //
-// Every bad line is reported: the error is then an *ImportError and no
-// credentials are returned. A read error is returned as it is.
+// Any bad line makes the error an *ImportError, and no credentials are
+// returned; from the first one on, no password is kept. A source longer
+// than MaxImportSize gives ErrImportTooLarge; any other read error is
+// returned as it is.
 func ReadImport(r io.Reader) ([]Credential, error) {
-	s := bufio.NewScanner(r)
-	s.Buffer(make([]byte, 64*1024), MaxLineLen)
-	s.Split(scanRawLines)
+	s := newImportScanner(r)
 	var (
 		creds []Credential
-		bad   []*ParseError
+		bad   ImportError
 		seen  = map[string]int{}
 		num   int
 	)
@@ -93,22 +149,25 @@ func ReadImport(r io.Reader) ([]Credential, error) {
 		}
 		switch {
 		case err != nil:
-			bad = append(bad, &ParseError{Line: num, Err: err})
-		case c.User != "":
+			bad.add(num, err)
+			clearCredentials(creds)
+			creds = nil
+		case c.User != "" && len(bad.Lines) == 0:
 			creds = append(creds, c)
+		default:
+			clear(c.Password)
 		}
 	}
 	if err := s.Err(); err != nil {
 		if !errors.Is(err, bufio.ErrTooLong) {
+			clearCredentials(creds)
 			return nil, err
 		}
-		bad = append(bad, &ParseError{Line: num + 1, Err: ErrLineTooLong})
+		bad.add(num+1, ErrLineTooLong)
 	}
-	if len(bad) > 0 {
-		for _, c := range creds {
-			clear(c.Password)
-		}
-		return nil, &ImportError{Lines: bad}
+	if len(bad.Lines) > 0 {
+		clearCredentials(creds)
+		return nil, &bad
 	}
 	return creds, nil
 }
@@ -190,14 +249,15 @@ func (k *Keep) Unchanged(user string, password []byte) bool {
 
 // HashAll hashes the password of each credential on workers goroutines and
 // returns the updates in the order of creds. Each password is cleared once
-// it is used, and every one on error; progress, if not nil, is called after
-// each credential. Once ctx is done no further hash starts and ctx's error
-// is returned.
+// it is hashed, and every one on error; progress, if not nil, is called
+// after each credential. Once ctx is done no further hash starts and ctx's
+// error is returned.
 //
 // With keep not nil, a credential whose user keep.Unchanged leaves alone
 // gets no Update, and unchanged counts it. Such a user's lines can then be
 // left as they are, and a file where nothing changed need not be written at
-// all.
+// all. Its password is kept, for the caller to verify again should the
+// file change before it is written, and to clear.
 func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc, keep *Keep, progress func()) (updates []Update, unchanged int, err error) {
 	type job struct {
 		c         *Credential
@@ -218,8 +278,8 @@ func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc
 		func(j *job) {
 			if j.unchanged = keep != nil && keep.Unchanged(j.c.User, j.c.Password); !j.unchanged {
 				j.hash, j.err = hash(j.c.Password)
+				clear(j.c.Password)
 			}
-			clear(j.c.Password)
 		},
 		func(j *job) error {
 			switch {
@@ -236,9 +296,7 @@ func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc
 			return nil
 		})
 	if err != nil {
-		for i := range creds {
-			clear(creds[i].Password)
-		}
+		clearCredentials(creds)
 		return nil, 0, err
 	}
 	return updates, unchanged, nil
@@ -246,18 +304,12 @@ func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc
 
 // Authenticate reports whether password is user's in the password file r,
 // checking the entry a 2.0 broker uses (the last, when there are several).
-// For a user without an entry it returns ErrUserNotFound, but only after
-// hashing the password at the cost of our default hash, so that how long the
-// answer takes does not tell whether the user exists. A hash that does not
+// For a user without an entry it returns ErrUserNotFound at once: whoever
+// asks has read the file, and -v names a missing user in its message, so
+// there is nothing for a dummy hash's timing to hide. A hash that does not
 // decode gives its *pwhash.DecodeError.
 func Authenticate(r io.Reader, user string, password []byte) (bool, error) {
 	hash, err := Lookup(r, user)
-	if errors.Is(err, ErrUserNotFound) {
-		if _, herr := pwhash.Hash(password, pwhash.Params{}); herr != nil {
-			return false, herr
-		}
-		return false, err
-	}
 	if err != nil {
 		return false, err
 	}

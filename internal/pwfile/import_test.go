@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -97,6 +98,70 @@ func TestReadImportLongLine(t *testing.T) {
 	}
 }
 
+// TestReadImportManyBad: a source of 100,000 bad lines lists the first
+// MaxBadLines and counts the rest, and returns no credentials although
+// good lines come before and after the bad ones.
+func TestReadImportManyBad(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("alice:pw\n")
+	for range 100_000 {
+		in.WriteString("no colon\n")
+	}
+	in.WriteString("bob:pw\n")
+	creds, err := ReadImport(strings.NewReader(in.String()))
+	var ie *ImportError
+	if !errors.As(err, &ie) || creds != nil {
+		t.Fatalf("ReadImport = %d credentials, %v; want an *ImportError", len(creds), err)
+	}
+	if len(ie.Lines) != MaxBadLines || ie.More != 100_000-MaxBadLines || ie.Lines[0].Line != 2 || ie.Lines[MaxBadLines-1].Line != MaxBadLines+1 {
+		t.Errorf("%d bad lines listed (lines %d to %d), %d more; want %d (2 to %d), %d more",
+			len(ie.Lines), ie.Lines[0].Line, ie.Lines[len(ie.Lines)-1].Line, ie.More, MaxBadLines, MaxBadLines+1, 100_000-MaxBadLines)
+	}
+}
+
+// repeatReader reads line over and over, n bytes in all (n < 0: without
+// end), as a generated source or /dev/urandom through a pipe would.
+type repeatReader struct {
+	line string
+	off  int
+	n    int64
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	if r.n > 0 && int64(len(p)) > r.n {
+		p = p[:r.n]
+	}
+	for i := 0; i < len(p); {
+		c := copy(p[i:], r.line[r.off:])
+		i, r.off = i+c, (r.off+c)%len(r.line)
+	}
+	if r.n > 0 {
+		r.n -= int64(len(p))
+	}
+	return len(p), nil
+}
+
+// TestReadImportSize: a source of exactly MaxImportSize bytes is read; one
+// byte more, or a source without end, gives ErrImportTooLarge, for an
+// import of passwords and of hashes.
+func TestReadImportSize(t *testing.T) {
+	const comment = "# a comment line of 32 bytes...\n"
+	if _, err := ReadImport(&repeatReader{line: comment, n: MaxImportSize}); err != nil {
+		t.Errorf("ReadImport of %d bytes: %v", MaxImportSize, err)
+	}
+	for _, r := range []io.Reader{&repeatReader{line: comment, n: MaxImportSize + 1}, &repeatReader{line: "no colon\n", n: -1}} {
+		if _, err := ReadImport(r); !errors.Is(err, ErrImportTooLarge) {
+			t.Errorf("ReadImport of more than %d bytes: %v, want ErrImportTooLarge", MaxImportSize, err)
+		}
+	}
+	if _, err := ReadHashedImport(&repeatReader{line: "no colon\n", n: -1}, pwhash.Broker20); !errors.Is(err, ErrImportTooLarge) {
+		t.Errorf("ReadHashedImport without end: %v, want ErrImportTooLarge", err)
+	}
+}
+
 func TestHashAll(t *testing.T) {
 	var creds []Credential
 	for i := range 500 {
@@ -153,9 +218,16 @@ func TestHashAllUnchanged(t *testing.T) {
 		t.Fatalf("Hashes: %v", current)
 	}
 	keep := &Keep{Current: current, Params: pwhash.Params{Algorithm: pwhash.PBKDF2}}
-	updates, unchanged, err := HashAll(t.Context(), creds(), 2, hash, keep, nil)
+	given := creds()
+	updates, unchanged, err := HashAll(t.Context(), given, 2, hash, keep, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Kept for a second look should the file change; the rest cleared.
+	for _, c := range given {
+		if kept := string(c.Password) == "secret"; kept != (c.User == "alice") {
+			t.Errorf("%s's password after HashAll: %q", c.User, c.Password)
+		}
 	}
 	var names []string
 	for _, u := range updates {

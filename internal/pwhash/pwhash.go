@@ -129,7 +129,8 @@ const (
 	MaxIterations = 1 << 22
 	// MaxArgon2Memory caps argon2id memory in KiB (1 GiB): 16 times RFC
 	// 9106's second recommended setting (64 MiB) and 22 times Mosquitto
-	// 2.1's 47104. Callers verifying in parallel need this much each.
+	// 2.1's 47104. Derivations running at once share argon2Budget, so
+	// verifying such hashes in parallel runs them one at a time.
 	MaxArgon2Memory = 1 << 20
 	// MaxArgon2Work caps argon2id time: memory in KiB times passes (t), as
 	// each pass fills all the memory once. It allows four passes over 1 GiB,
@@ -327,33 +328,9 @@ func (a Acceptance) By(b Broker) bool {
 // always uses Mosquitto 2.1's m=47104,t=1,p=1 with a 64-byte salt and tag,
 // as its tool ignores -I. Hash is safe for concurrent use.
 func Hash(password []byte, p Params) (string, error) {
-	d := Decoded{Algorithm: p.algorithm()}
-	saltLen, keyLen := SaltLen20, 64
-	switch d.Algorithm {
-	case SHA512, PBKDF2:
-		switch p.SaltLen {
-		case 0: // SaltLen20
-		case SaltLen20, SaltLen21:
-			saltLen = p.SaltLen
-		default:
-			return "", fmt.Errorf("salt length %d: brokers load only %d or %d bytes", p.SaltLen, SaltLen20, SaltLen21)
-		}
-		if d.Algorithm == PBKDF2 {
-			d.Iterations = p.Iterations
-			switch {
-			case d.Iterations == 0:
-				d.Iterations = DefaultIterations
-			case d.Iterations < 0:
-				return "", fmt.Errorf("iterations %d: must be at least 1", d.Iterations)
-			case d.Iterations > MaxIterations:
-				return "", fmt.Errorf("%w: %d iterations, the limit is %d", ErrTooCostly, d.Iterations, MaxIterations)
-			}
-		}
-	case Argon2id:
-		d.Memory, d.Time, d.Threads = argon2Memory, argon2Time, argon2Threads
-		saltLen, keyLen = argon2SaltLen, argon2KeyLen
-	default:
-		return "", fmt.Errorf("%w %q", ErrUnknownAlgorithm, p.Algorithm)
+	d, saltLen, keyLen, err := p.prepare()
+	if err != nil {
+		return "", err
 	}
 	d.Salt = make([]byte, saltLen)
 	if _, err := rand.Read(d.Salt); err != nil {
@@ -365,6 +342,40 @@ func Hash(password []byte, p Params) (string, error) {
 	}
 	d.Key = key
 	return d.Encode(), nil
+}
+
+// prepare checks p and returns what Hash writes under it but the salt and
+// key, and their lengths.
+func (p Params) prepare() (d Decoded, saltLen, keyLen int, err error) {
+	d = Decoded{Algorithm: p.algorithm()}
+	saltLen, keyLen = SaltLen20, 64
+	switch d.Algorithm {
+	case SHA512, PBKDF2:
+		switch p.SaltLen {
+		case 0: // SaltLen20
+		case SaltLen20, SaltLen21:
+			saltLen = p.SaltLen
+		default:
+			return d, 0, 0, fmt.Errorf("salt length %d: brokers load only %d or %d bytes", p.SaltLen, SaltLen20, SaltLen21)
+		}
+		if d.Algorithm == PBKDF2 {
+			d.Iterations = p.Iterations
+			switch {
+			case d.Iterations == 0:
+				d.Iterations = DefaultIterations
+			case d.Iterations < 0:
+				return d, 0, 0, fmt.Errorf("iterations %d: must be at least 1", d.Iterations)
+			case d.Iterations > MaxIterations:
+				return d, 0, 0, fmt.Errorf("%w: %d iterations, the limit is %d", ErrTooCostly, d.Iterations, MaxIterations)
+			}
+		}
+	case Argon2id:
+		d.Memory, d.Time, d.Threads = argon2Memory, argon2Time, argon2Threads
+		saltLen, keyLen = argon2SaltLen, argon2KeyLen
+	default:
+		return d, 0, 0, fmt.Errorf("%w %q", ErrUnknownAlgorithm, p.Algorithm)
+	}
+	return d, saltLen, keyLen, nil
 }
 
 // Verify reports whether password matches encoded. A wrong password is
@@ -468,12 +479,16 @@ func (p Params) algorithm() Algorithm {
 	return p.Algorithm
 }
 
-// argon2Budget bounds the memory of argon2id hashes run at once, in KiB.
+// argon2Budget bounds the memory of the argon2id derivations (hashes and
+// verifications) that run at once in this process, in KiB.
 const argon2Budget = 512 * 1024
 
 // Workers is how many hashes of algorithm a to compute at once: one per core
 // (GOMAXPROCS), and for argon2id, at 46 MiB each, no more than fit in
-// argon2Budget.
+// argon2Budget. More workers would only wait: every argon2id derivation
+// waits for its memory within argon2Budget, so verifying stored hashes of
+// up to MaxArgon2Memory each on these workers stays within it too (or one
+// hash at a time, for a hash above it).
 func Workers(a Algorithm) int {
 	n := runtime.GOMAXPROCS(0)
 	if a == Argon2id {
