@@ -11,6 +11,7 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/brokerconf"
 	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
+	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 	"github.com/mqpasswd/mqpasswd/internal/reload"
 )
 
@@ -92,8 +93,9 @@ func changedSince(f *atomicfile.File, before fs.FileInfo) bool {
 }
 
 // reloadBroker is --reload after a write: the file is validated for
-// --broker's generation as --check would, and only then are the brokers
-// signalled. Every failure leaves the file as written.
+// --broker's generation as --check would (for 2.0 and 2.1 when --broker is
+// not given), and only then are the brokers signalled. Every failure leaves
+// the file as written.
 func reloadBroker(o *Options, s Streams, cfg *brokerconf.Config) error {
 	u, err := checkedUser(o, cfg)
 	if err != nil {
@@ -106,7 +108,19 @@ func reloadBroker(o *Options, s Streams, cfg *brokerconf.Config) error {
 	if cfg != nil {
 		ro.ConfPIDFile = cfg.PIDFile
 	}
-	out, err := reload.Run(ro)
+	// Without --broker the running broker may be of either generation, and
+	// a 2.1 broker quits on a reload it refuses: the file must then be safe
+	// for 2.1 as released too, not only for the default 2.0. The default's
+	// findings come first, as Run would report them.
+	out := &reload.Outcome{}
+	if !o.BrokerGiven {
+		if _, err = reload.Validate(o.File, o.Broker, u); err == nil {
+			_, err = reload.Validate(o.File, pwhash.Broker21, u)
+		}
+	}
+	if err == nil {
+		out, err = reload.Run(ro)
+	}
 	if len(out.Signalled) > 0 {
 		from := msgReloadByName
 		if out.From != "" {
@@ -126,7 +140,11 @@ func reloadBroker(o *Options, s Streams, cfg *brokerconf.Config) error {
 		for _, f := range findings {
 			printFinding(s.ErrOut, o.File, f.Line, string(f.Severity), f.Message)
 		}
-		return fail(ExitError, msgReloadUnsafe, o.File, plural(len(findings), "finding"), unsafe.Report.Broker)
+		e := fail(ExitError, msgReloadUnsafe, o.File, plural(len(findings), "finding"), unsafe.Report.Broker)
+		if !o.BrokerGiven {
+			e.Msg += "\n" + msgReloadGenerations
+		}
+		return e
 	case errors.Is(err, reload.ErrNoBroker):
 		return fail(ExitNoBroker, msgNoBroker, o.File, err)
 	case errors.As(err, &exited):

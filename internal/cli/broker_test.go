@@ -36,7 +36,7 @@ func TestParseConf(t *testing.T) {
 		{"--conf c --list", Options{Conf: "c", List: fileArgLater, FileFromConf: true}},
 		{"--reload -b pw alice secret", Options{Reload: reloadAny, Batch: true, File: "pw", User: "alice", Password: "secret"}},
 		{"--reload=pid -D pw bob", Options{Reload: "pid", Delete: true, File: "pw", User: "bob"}},
-		{"--broker 2.1-argon2 -H argon2id -b pw u p", Options{Broker: pwhash.Broker21Argon2, Hash: pwhash.Argon2id, Batch: true, File: "pw", User: "u", Password: "p"}},
+		{"--broker 2.1-argon2 -H argon2id -b pw u p", Options{Broker: pwhash.Broker21Argon2, BrokerGiven: true, Hash: pwhash.Argon2id, Batch: true, File: "pw", User: "u", Password: "p"}},
 	}
 	for _, tt := range tests {
 		o, err := parse(strings.Fields(tt.args), io.Discard)

@@ -164,6 +164,7 @@ func parse(args []string, out io.Writer) (*Options, error) {
 			return printCompletion(cmd, o.Completion, out)
 		}
 		ran = true
+		o.BrokerGiven = cmd.Flags().Changed("broker")
 		return validate(o, args)
 	}
 	if isCompletionRequest(args) {

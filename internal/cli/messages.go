@@ -132,6 +132,7 @@ const (
 	msgReloadFromPIDFile = "PID file %s"
 	msgReloadByName      = "found by its name, mosquitto"
 	msgReloadUnsafe      = "Error: %s is written, but no broker was signalled: %s above would make Mosquitto %s brokers drop users or refuse the file. Fix them (mosquitto_passwd --check shows every finding), then reload."
+	msgReloadGenerations = "Without --broker a reload must be safe for 2.0 and 2.1 brokers alike; name the broker's generation with --broker 2.0, 2.1 or 2.1-argon2."
 	msgNoBroker          = "Error: %s is written, but no broker was signalled: %s. Start the broker, or name its PID file with --reload=PIDFILE."
 	msgBrokerExited      = "Error: Mosquitto broker %s exited after the reload signal: it refused the password file or its configuration. See its log, fix the cause and start it again."
 	msgReloadFailed      = "Error: %s is written, but the broker could not be reloaded: %s."

@@ -21,6 +21,7 @@ type Options struct {
 	Hash        pwhash.Algorithm
 	Iterations  int // 0: none chosen, the algorithm's default
 	Broker      pwhash.Broker
+	BrokerGiven bool // --broker was given, not left at its default
 	Batch       bool
 	Create      bool
 	Delete      bool
@@ -124,7 +125,7 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 	fs.StringVar(&o.OwnerName, "owner", "", "give the written file this owner and group (USER, USER:GROUP or :GROUP, by name or number): the broker's user, for --check and --reload too; as root, a new file otherwise goes to the user --conf, PUID/PGID or the local mosquitto user names")
 	fs.BoolVar(&o.IfChanged, "if-changed", false, "leave a user whose password already verifies untouched, and the file unwritten when nothing changed")
 	fs.StringVar(&o.Conf, "conf", "", "the broker's mosquitto.conf: its user owns new files and is the one --check judges access for; --check --conf FILE alone checks every password file it loads and its listeners; other commands may leave out the password file when it names exactly one")
-	fs.Func("reload", "after a write that changed the file, validate it for --broker and make the broker reload it (SIGHUP): the PID in PIDFILE, else --conf's pid_file, else every process named mosquitto; nothing is signalled when the file would make the broker drop users or quit; exit 4 when no broker runs", func(s string) error {
+	fs.Func("reload", "after a write that changed the file, validate it for --broker (without it, for 2.0 and 2.1 alike) and make the broker reload it (SIGHUP): the PID in PIDFILE, else --conf's pid_file, else every process named mosquitto; nothing is signalled when the file would make the broker drop users or quit; exit 4 when no broker runs", func(s string) error {
 		o.Reload = s
 		return nil
 	})

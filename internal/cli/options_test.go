@@ -86,7 +86,7 @@ func TestParse(t *testing.T) {
 		{[]string{"-b", "pw", "u", "--version"}, Options{Batch: true, File: "pw", User: "u", Password: "--version"}},
 		{[]string{"-U", "-b", "pw"}, Options{HashFile: true, Batch: true, File: "pw"}},
 		{[]string{"-H", "sha512", "-I", "12x", "-H", "argon2", "pw", "u"}, Options{Hash: pwhash.Argon2id, Iterations: 12, File: "pw", User: "u"}},
-		{[]string{"--broker", "2.1", "-c", "-", "u"}, Options{Broker: pwhash.Broker21, Create: true, File: "-", User: "u"}},
+		{[]string{"--broker", "2.1", "-c", "-", "u"}, Options{Broker: pwhash.Broker21, BrokerGiven: true, Create: true, File: "-", User: "u"}},
 		{[]string{"--lock-timeout", "1m", "pw", "u"}, Options{LockTimeout: time.Minute, File: "pw", User: "u"}},
 	}
 	for _, tt := range tests {

@@ -66,9 +66,10 @@ Beyond the original (htpasswd's letters where it has one):
       lines the broker refuses. Other commands may leave out the password
       file when it names exactly one (one argument fewer than they take).
  --reload[=pidfile] : after a write that changed the file, check it as --check
-      does for --broker and, unless that broker would drop users or quit,
-      send SIGHUP to the PID in pidfile, else --conf's pid_file, else every
-      process named mosquitto. Not on Windows.
+      does for --broker (without --broker, for 2.0 and 2.1 alike) and, unless
+      the broker would drop users or quit, send SIGHUP to the PID in pidfile,
+      else --conf's pid_file, else every process named mosquitto. Not on
+      Windows.
  --if-changed : leave a user whose password already verifies (with the hash
       asked for) untouched, and the file unwritten when nothing changed.
  --follow-unsafe-links : follow a symbolic link to the password file that is
