@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ const realTool = "/usr/bin/mosquitto_passwd"
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"mosquitto_passwd": main,
+		"standin":          standIn,
 	})
 }
 
@@ -32,6 +34,14 @@ func TestScripts(t *testing.T) {
 			// Arguments at the original's length limits (REFERENCE §1 rules 15, 18).
 			env.Setenv("LONG65535", strings.Repeat("u", 65535))
 			env.Setenv("LONG65536", strings.Repeat("u", 65536))
+			// UID:GID of the user a broker started as root drops to, which
+			// files created as root go to, and of nobody, a configuration's
+			// user; empty where they do not exist.
+			for name, v := range map[string]string{"mosquitto": "MOSQUITTO_IDS", "nobody": "NOBODY_IDS"} {
+				if u, err := user.Lookup(name); err == nil {
+					env.Setenv(v, u.Uid+":"+u.Gid)
+				}
+			}
 			return nil
 		},
 		Condition: condition,
@@ -48,6 +58,7 @@ func TestScripts(t *testing.T) {
 			"owner":    cmdOwner,
 			"loginall": cmdLoginAll,
 			"noeol":    cmdNoEOL,
+			"waitfile": cmdWaitFile,
 		},
 		RequireExplicitExec: true,
 	})

@@ -22,6 +22,7 @@ const (
 	ExitError        = 1
 	ExitMismatch     = 2   // the two passwords entered differ
 	ExitVerifyFailed = 3   // -v: wrong password, or no such user
+	ExitNoBroker     = 4   // --reload: no running broker found; the file is written
 	ExitNotDurable   = 5   // the change was made, but may not survive a power cut
 	ExitInterrupted  = 130 // SIGINT or SIGTERM, as a shell reports a death by SIGINT
 )
@@ -163,6 +164,7 @@ func parse(args []string, out io.Writer) (*Options, error) {
 			return printCompletion(cmd, o.Completion, out)
 		}
 		ran = true
+		o.BrokerGiven = cmd.Flags().Changed("broker")
 		return validate(o, args)
 	}
 	if isCompletionRequest(args) {

@@ -40,9 +40,10 @@ var hashChoices = []cobra.Completion{
 
 // registerCompletions tells cobra what each option's value and each
 // argument can be: the -H, --broker, --completion and --export values, file
-// names for the password file (and, by cobra's default, for the files of
-// --import, --import-hashed and -o), the users of that file for the
-// username, and nothing for the rest (a password, a number, a duration).
+// names for the password file, --conf and --reload's PID file (and, by
+// cobra's default, for the files of --import, --import-hashed and -o), the
+// users of that file for the username, and nothing for the rest (a
+// password, a number, a duration).
 func registerCompletions(cmd *cobra.Command, o *Options) {
 	none := cobra.NoFileCompletions
 	values := map[string]cobra.CompletionFunc{
@@ -50,6 +51,7 @@ func registerCompletions(cmd *cobra.Command, o *Options) {
 		"broker": cobra.FixedCompletions([]cobra.Completion{
 			cobra.CompletionWithDesc(pwhash.Broker20.String(), "12-byte salts: every broker (default)"),
 			cobra.CompletionWithDesc(pwhash.Broker21.String(), "64-byte salts: 2.0 brokers refuse them"),
+			cobra.CompletionWithDesc(pwhash.Broker21Argon2.String(), "2.1 built with argon2: argon2id too"),
 		}, cobra.ShellCompDirectiveNoFileComp),
 		"export": cobra.FixedCompletions([]cobra.Completion{
 			cobra.CompletionWithDesc(string(hashconv.Dynsec), "a dynamic-security plugin configuration"),

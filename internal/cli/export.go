@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/brokerconf"
 	"github.com/mqpasswd/mqpasswd/internal/export"
 	"github.com/mqpasswd/mqpasswd/internal/hashconv"
 )
@@ -16,7 +17,7 @@ import (
 // exportUsers is --export FORMAT FILE: the users go to stdout, or with -o to
 // OUT, which is replaced atomically. Each entry the format cannot hold is a
 // warning, and any makes the exit status 1 after the rest was written.
-func exportUsers(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error {
+func exportUsers(ctx context.Context, o *Options, s Streams, f *atomicfile.File, cfg *brokerconf.Config) error {
 	var res *export.Result
 	write := func(w io.Writer) error {
 		_, err := f.Read(ctx, func(r io.Reader) (err error) {
@@ -33,7 +34,7 @@ func exportUsers(ctx context.Context, o *Options, s Streams, f *atomicfile.File)
 	if o.Output == "" || o.Output == dashArg {
 		err = writeStdout(s.Out, write)
 	} else {
-		err = writeOutput(ctx, o, s, f, write)
+		err = writeOutput(ctx, o, s, f, cfg, write)
 	}
 	if err != nil {
 		return err
@@ -67,7 +68,7 @@ func writeStdout(out io.Writer, write func(io.Writer) error) error {
 
 // writeOutput calls write with a writer of -o OUT, which it then replaces
 // atomically; OUT must not be the password file being read.
-func writeOutput(ctx context.Context, o *Options, s Streams, f *atomicfile.File, write func(io.Writer) error) error {
+func writeOutput(ctx context.Context, o *Options, s Streams, f *atomicfile.File, cfg *brokerconf.Config, write func(io.Writer) error) error {
 	opts := append(fileOptions(o, s),
 		// OUT is not a password file: a recovery file beside it is not
 		// checked as one, and the lock notice names OUT.
@@ -76,6 +77,10 @@ func writeOutput(ctx context.Context, o *Options, s Streams, f *atomicfile.File,
 			fmt.Fprintf(s.ErrOut, msgLockWait+"\n", o.Output)
 		}))
 	out, err := atomicfile.Open(o.Output, atomicfile.ForCreating, opts...)
+	if err == nil && !out.IsStream() {
+		// The plugin reads (and writes) its configuration as the broker's user.
+		out, err = forBroker(o, s, cfg, out, opts)
+	}
 	if err != nil {
 		return &outputError{o.Output, err}
 	}

@@ -43,7 +43,7 @@ const (
 	msgNeedsValue      = "Error: Option --%s needs a value."
 	msgUsernameEmpty   = "Error: Username must not be empty."
 	msgUsernameComment = "Error: Username must not start with '#': the broker reads such a line as a comment."
-	msgBadBroker       = "Error: Unknown broker version '%s'; use 2.0 or 2.1."
+	msgBadBroker       = "Error: Unknown broker version '%s'; use 2.0, 2.1 or 2.1-argon2."
 	msgBadDuration     = "Error: Invalid lock timeout '%s'; use a duration such as 30s."
 	msgWrite           = "Error: Unable to write password file %s. %s."
 	msgStdoutWrite     = "Error: Unable to write to standard output. %s."
@@ -129,4 +129,27 @@ const (
 	msgCheckClean       = "%s: no problems for Mosquitto %s brokers (%s)."
 	msgCheckWarnings    = "%s: %s for Mosquitto %s brokers (%s)."
 	msgCheckErrors      = "Error: %s: %s for Mosquitto %s brokers."
+
+	// The broker's user (REFERENCE §6 item 8) and --conf.
+	msgOwnerStaysRoot     = "Warning: %s is owned by root, so a broker that drops privileges to its own user will not be able to read it: no broker user was found (no --owner, --conf user, PUID or local mosquitto user); give it to that user with --owner USER[:GROUP]."
+	msgBrokerUser         = "Error: Cannot tell the broker's user: %s; name it with --owner USER[:GROUP]."
+	msgConfOpen           = "Error: Unable to open configuration file %s. %s."
+	msgConfNoFile         = "Error: %s names no password file; give the password file as an argument."
+	msgConfManyFiles      = "Error: %s names more than one password file; give the one to use as an argument."
+	msgConfMissing        = "%s %s does not exist: the broker will not start (Unable to open pwfile); correct the path, or create the file with mosquitto_passwd -c"
+	msgConfAnonymous      = "%s lets clients connect without a username: set allow_anonymous false (with per_listener_settings true, after that listener line) so that only the users of a password file get in"
+	msgConfNoPasswordFile = "the broker loads no password file, so no client is checked against one: add password_file and allow_anonymous false"
+	msgConfPasswordFile   = "%s: the %s of %s, for %s."
+	msgConfEveryListener  = "every listener"
+
+	// --reload (REFERENCE §6 item 9); the file is written in every case.
+	msgReloaded          = "Sent SIGHUP to Mosquitto broker %s (%s) to reload the password file."
+	msgReloadFromPIDFile = "PID file %s"
+	msgReloadByName      = "found by its name, mosquitto"
+	msgReloadUnsafe      = "Error: %s is written, but no broker was signalled: %s above would make Mosquitto %s brokers drop users or refuse the file. Fix them (mosquitto_passwd --check shows every finding), then reload."
+	msgReloadGenerations = "Without --broker a reload must be safe for 2.0 and 2.1 brokers alike; name the broker's generation with --broker 2.0, 2.1 or 2.1-argon2."
+	msgNoBroker          = "Error: %s is written, but no broker was signalled: %s. Start the broker, or name its PID file with --reload=PIDFILE."
+	msgBrokerExited      = "Error: Mosquitto broker %s exited after the reload signal: it refused the password file or its configuration. See its log, fix the cause and start it again."
+	msgReloadFailed      = "Error: %s is written, but the broker could not be reloaded: %s."
+	msgReloadUnsupported = "Error: --reload is not supported on Windows; restart the Mosquitto service to make it read the password file."
 )

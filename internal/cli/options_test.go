@@ -51,7 +51,7 @@ func TestParseErrors(t *testing.T) {
 		{"-b -h pw u", "usage"},
 		{"-- pw u", "usage"},
 		{"--x pw u", "Error: Unknown option '--x'."},
-		{"--broker 1.6 pw u", "Error: Unknown broker version '1.6'; use 2.0 or 2.1."},
+		{"--broker 1.6 pw u", "Error: Unknown broker version '1.6'; use 2.0, 2.1 or 2.1-argon2."},
 		{"--lock-timeout soon pw u", "Error: Invalid lock timeout 'soon'; use a duration such as 30s."},
 	}
 	for _, tt := range tests {
@@ -86,7 +86,7 @@ func TestParse(t *testing.T) {
 		{[]string{"-b", "pw", "u", "--version"}, Options{Batch: true, File: "pw", User: "u", Password: "--version"}},
 		{[]string{"-U", "-b", "pw"}, Options{HashFile: true, Batch: true, File: "pw"}},
 		{[]string{"-H", "sha512", "-I", "12x", "-H", "argon2", "pw", "u"}, Options{Hash: pwhash.Argon2id, Iterations: 12, File: "pw", User: "u"}},
-		{[]string{"--broker", "2.1", "-c", "-", "u"}, Options{Broker: pwhash.Broker21, Create: true, File: "-", User: "u"}},
+		{[]string{"--broker", "2.1", "-c", "-", "u"}, Options{Broker: pwhash.Broker21, BrokerGiven: true, Create: true, File: "-", User: "u"}},
 		{[]string{"--lock-timeout", "1m", "pw", "u"}, Options{LockTimeout: time.Minute, File: "pw", User: "u"}},
 	}
 	for _, tt := range tests {

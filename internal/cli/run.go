@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/brokerconf"
 	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
@@ -32,6 +33,16 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	if o.Print || o.Create && o.File == dashArg {
 		return explain(printLine(ctx, o, s, pr), o, nil)
 	}
+	var cfg *brokerconf.Config
+	if o.Conf != "" {
+		var err error
+		if cfg, err = readConf(o); err != nil {
+			return err
+		}
+		if o.FileFromConf && o.Check != "" {
+			return explain(checkConf(ctx, o, s, cfg), o, nil)
+		}
+	}
 	var src importSource
 	if o.Import != "" || o.ImportHashed != "" {
 		var err error
@@ -47,14 +58,23 @@ func run(ctx context.Context, o *Options, s Streams) error {
 		purpose = atomicfile.ForReading
 	}
 	f, err := atomicfile.Open(o.File, purpose, fileOptions(o, s)...)
+	if err == nil && o.Create {
+		f, err = forBroker(o, s, cfg, f, fileOptions(o, s))
+	}
 	if err != nil {
 		return explain(err, o, nil)
+	}
+	// What the file was before the operation, for --reload to tell whether
+	// it wrote anything.
+	var before fs.FileInfo
+	if o.Reload != "" {
+		before, _ = f.Stat()
 	}
 	switch {
 	case src != nil:
 		err = importUsers(ctx, o, s, f, src)
 	case o.Export != "":
-		err = exportUsers(ctx, o, s, f)
+		err = exportUsers(ctx, o, s, f, cfg)
 	case o.Create:
 		err = create(ctx, o, s, pr, f)
 	case o.Delete:
@@ -66,9 +86,12 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	case o.List != "":
 		err = list(ctx, o, s, f)
 	case o.Check != "":
-		err = check(ctx, o, s, f)
+		err = check(ctx, o, s, f, cfg)
 	default:
 		err = set(ctx, o, s, pr, f)
+	}
+	if err == nil && o.Reload != "" && changedSince(f, before) {
+		err = reloadBroker(o, s, cfg)
 	}
 	return explain(err, o, f)
 }
@@ -99,10 +122,11 @@ func params(o *Options) pwhash.Params {
 }
 
 // hasher returns how a command line hashes passwords, warning once about
-// argon2id: several at once in SIMD lanes (pwhash.HashBatch) on every core
-// that the algorithm's memory allows.
+// argon2id unless --broker 2.1-argon2 says the broker loads it: several at
+// once in SIMD lanes (pwhash.HashBatch) on every core that the algorithm's
+// memory allows.
 func hasher(o *Options, s Streams) pwfile.Hasher {
-	if o.Hash == pwhash.Argon2id {
+	if o.Hash == pwhash.Argon2id && o.Broker != pwhash.Broker21Argon2 {
 		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
 	}
 	p := params(o)

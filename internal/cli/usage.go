@@ -14,10 +14,15 @@ Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile usernam
        mosquitto_passwd [--broker 2.0|2.1] [-c] --import-hashed file|- passwordfile
        mosquitto_passwd --export dynsec|goauth|passlib [--broker 2.0|2.1] [-o file] passwordfile
        mosquitto_passwd --list [--json] passwordfile
-       mosquitto_passwd --check [--json] [--broker 2.0|2.1] [--owner user[:group]] passwordfile
+       mosquitto_passwd --check [--json] [--broker 2.0|2.1|2.1-argon2] [--owner user[:group]] passwordfile
+       mosquitto_passwd --check [--json] [--broker 2.0|2.1|2.1-argon2] --conf mosquitto.conf
  -b : run in batch mode to allow passing passwords on the command line.
  -c : create a new password file. This will overwrite existing files.
       With the file name -, print the password line on stdout instead.
+      Run as root, a new file goes to the broker's user, mode 0600: --owner,
+      else --conf's user, else PUID/PGID, else the local user mosquitto;
+      with none, it stays root's and a warning says so. Existing files keep
+      their owner, group and mode.
  -D : delete the username rather than adding/updating its password.
  -H : specify the hashing algorithm:
         sha512-pbkdf2  the default, accepted by every Mosquitto 2.0 and 2.1 broker.
@@ -27,8 +32,9 @@ Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile usernam
       broker CPU time on each client connection.
  -U : update a plain text password file to use hashed passwords. Lines that
       already hold a hash are left alone.
- --broker 2.0|2.1 : the broker generation the file is for (default 2.0). 2.1 writes
-      64-byte salts, which 2.0 brokers refuse.
+ --broker 2.0|2.1|2.1-argon2 : the broker generation the file is for (default
+      2.0). 2.1 writes 64-byte salts, which 2.0 brokers refuse; 2.1-argon2 is a 2.1
+      built with argon2, which also loads argon2id.
  --lock-timeout duration : how long to wait while another mosquitto_passwd is
       changing the same file (default 30s).
  --help : print this text and exit.
@@ -61,11 +67,23 @@ Beyond the original (htpasswd's letters where it has one):
       what --export can write it as.
  --check passwordfile : report corrupt lines, duplicate users, plaintext,
       hashes the --broker generation rejects, weak hashes, CRLF, a missing
-      final newline, permissions and owner. Exit 1 on errors, 0 on warnings
-      alone. --json for machines.
+      final newline, permissions and owner, and whether the broker's user (as
+      for -c; as an ordinary user without --owner or --conf, that user) can
+      read the file. Exit 1 on errors, 0 on warnings alone. --json for machines.
  --owner user[:group] : give the written file this owner and group (names or
-      numbers: --owner 1883:1883 for the Docker image's mosquitto user); with
-      --check, the owner the file should have.
+      numbers: --owner 1883:1883 for the Docker image's mosquitto user); it is
+      also the broker's user for --check and --reload.
+ --conf mosquitto.conf : the broker's configuration, read as the broker does
+      (include_dir, per-listener and plugin password files): its user and
+      pid_file. --check --conf FILE without a password file checks every one
+      it loads, and reports missing password files, anonymous listeners and
+      lines the broker refuses. Other commands may leave out the password
+      file when it names exactly one (one argument fewer than they take).
+ --reload[=pidfile] : after a write that changed the file, check it as --check
+      does for --broker (without --broker, for 2.0 and 2.1 alike) and, unless
+      the broker would drop users or quit, send SIGHUP to the PID in pidfile,
+      else --conf's pid_file, else every process named mosquitto. Not on
+      Windows.
  --if-changed : leave a user whose password already verifies (with the hash
       asked for) untouched, and the file unwritten when nothing changed.
  --follow-unsafe-links : follow a symbolic link to the password file that is
@@ -84,6 +102,7 @@ Exit status:
      a bad import line, --check found errors, --export left a user out, ...)
  2   the two passwords entered do not match
  3   -v: the password is wrong, or the user is not in the file
+ 4   --reload: no running broker found; the file is written
  5   the file was changed, but the change may not survive a power cut
  130 interrupted (Ctrl-C or SIGTERM); the password file is unchanged
 

@@ -10,7 +10,6 @@ import (
 	"slices"
 
 	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
-	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
@@ -170,7 +169,7 @@ func (r *Report) Unsafe() []Finding {
 	return out
 }
 
-// AddFile adds findings about the file itself (see CheckFile) in front of
+// AddFile adds findings about the file itself (see CheckFileAs) in front of
 // the report's others.
 func (r *Report) AddFile(findings []Finding) {
 	old := r.Findings
@@ -179,30 +178,6 @@ func (r *Report) AddFile(findings []Finding) {
 	for _, f := range append(findings, old...) {
 		r.add(f)
 	}
-}
-
-// AnyID, as CheckFile's uid or gid, accepts any owner or group.
-const AnyID = -2
-
-// CheckFile is CheckFileAs with the broker's user as the command line gives
-// it today: a uid and gid, -1 for the user running the check, AnyID for any.
-func CheckFile(path string, b pwhash.Broker, uid, gid int) ([]Finding, error) {
-	u := brokeruser.Current()
-	if uid != -1 || gid != -1 {
-		spec := owner.Spec{UID: uid, GID: gid, HasUID: uid >= 0, HasGID: gid >= 0}
-		if uid == -1 {
-			spec.UID, spec.HasUID = u.Spec.UID, u.Found()
-		}
-		if gid == -1 {
-			spec.GID, spec.HasGID = u.Spec.GID, u.Spec.HasGID
-		}
-		u = brokeruser.User{Spec: spec}
-		if spec.HasUID {
-			// As --owner alone: the name and groups of that uid.
-			u, _ = brokeruser.Resolve(brokeruser.Sources{Owner: spec})
-		}
-	}
-	return CheckFileAs(path, b, u)
 }
 
 // CheckFileAs lints the file at path itself, not its content, for a broker

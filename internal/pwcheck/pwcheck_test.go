@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
+	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 	"github.com/mqpasswd/mqpasswd/internal/testvectors"
@@ -178,7 +180,7 @@ func withSearchableTempDir(t *testing.T) string {
 	return dir
 }
 
-func TestCheckFile(t *testing.T) {
+func TestCheckFileAs(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no modes or owners")
 	}
@@ -187,9 +189,15 @@ func TestCheckFile(t *testing.T) {
 	if err := os.WriteFile(path, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got := func(uid, gid int, b pwhash.Broker, p string) string {
+	me := brokeruser.Current()
+	other := owner.User(os.Geteuid()+1, os.Getegid()+1)
+	// A user this system need not know, as a container's seen from the host.
+	stranger := brokeruser.User{Spec: other, Groups: []int{other.GID}, Source: brokeruser.SourceOwner}
+	// --owner :GROUP: any owner, that group.
+	anyOwner := brokeruser.User{Spec: owner.Spec{GID: other.GID, HasGID: true}}
+	got := func(u brokeruser.User, b pwhash.Broker, p string) string {
 		t.Helper()
-		fs, err := CheckFile(p, b, uid, gid)
+		fs, err := CheckFileAs(p, b, u)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -199,38 +207,37 @@ func TestCheckFile(t *testing.T) {
 		}
 		return strings.Join(c, " ")
 	}
-	if s := got(-1, -1, pwhash.Broker20, path); s != "" {
+	if s := got(me, pwhash.Broker20, path); s != "" {
 		t.Errorf("own 0600 file: %s", s)
 	}
 	os.Chmod(path, 0o644)
-	if s := got(-1, -1, pwhash.Broker20, path); s != "warning:world-permissions" {
+	if s := got(me, pwhash.Broker20, path); s != "warning:world-permissions" {
 		t.Errorf("0644: %s", s)
 	}
 	os.Chmod(path, 0o640)
-	if s := got(-1, -1, pwhash.Broker20, path); s != "" {
+	if s := got(me, pwhash.Broker20, path); s != "" {
 		t.Errorf("0640: %s", s)
 	}
-	other := os.Geteuid() + 1
-	if s := got(other, os.Getegid()+1, pwhash.Broker20, path); s != "error:broker-cannot-read" {
+	if s := got(stranger, pwhash.Broker20, path); s != "error:broker-cannot-read" {
 		t.Errorf("another owner, 0640: %s", s)
 	}
 	os.Chmod(path, 0o604)
-	if s := got(other, os.Getegid()+1, pwhash.Broker20, path); s != "warning:world-permissions warning:owner warning:group" {
+	if s := got(stranger, pwhash.Broker20, path); s != "warning:world-permissions warning:owner warning:group" {
 		t.Errorf("another owner, 0604: %s", s)
 	}
-	if s := got(AnyID, os.Getegid()+1, pwhash.Broker20, path); s != "warning:world-permissions warning:group" {
+	if s := got(anyOwner, pwhash.Broker20, path); s != "warning:world-permissions warning:group" {
 		t.Errorf("any owner: %s", s)
 	}
 	os.Chmod(path, 0o600)
 	link := filepath.Join(dir, "link")
 	os.Symlink(path, link)
-	if s := got(-1, -1, pwhash.Broker20, link); s != "warning:symlink" {
+	if s := got(me, pwhash.Broker20, link); s != "warning:symlink" {
 		t.Errorf("symlink for 2.0: %s", s)
 	}
-	if s := got(-1, -1, pwhash.Broker21, link); s != "error:symlink" {
+	if s := got(me, pwhash.Broker21, link); s != "error:symlink" {
 		t.Errorf("symlink for 2.1: %s", s)
 	}
-	if _, err := CheckFile(filepath.Join(dir, "missing"), pwhash.Broker20, -1, -1); !os.IsNotExist(err) {
+	if _, err := CheckFileAs(filepath.Join(dir, "missing"), pwhash.Broker20, me); !os.IsNotExist(err) {
 		t.Errorf("missing file: %v", err)
 	}
 }
