@@ -2,30 +2,21 @@ package cli
 
 import (
 	"os"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/mqpasswd/mqpasswd/internal/progress"
 )
 
 // newProgress returns step, to call after each of n users (n < 0: a count
 // not known in advance, as for -U), and done, to call at the end. When
-// stderr is a terminal they draw a progress bar there, cleared at the end;
+// stderr is a terminal they draw a progress line there, cleared at the end;
 // otherwise step is nil and done does nothing, so logs and pipes stay clean.
 func newProgress(s Streams, n int, what string) (step func(), done func()) {
 	f, ok := s.ErrOut.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil, func() {}
 	}
-	bar := progressbar.NewOptions(n,
-		progressbar.OptionSetWriter(f),
-		progressbar.OptionSetDescription(what),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("users"),
-		progressbar.OptionSetPredictTime(n >= 0),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
-	return func() { bar.Add(1) }, func() { bar.Clear() }
+	line := progress.New(f, n, what)
+	return func() { line.Add(1) }, line.Clear
 }
