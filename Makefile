@@ -44,7 +44,7 @@ install: build ## install the binary, its manual page and bash, zsh and fish com
 	$(BIN) --completion fish >$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mosquitto_passwd.fish
 
 man: ## regenerate $(MAN) from the command's definition
-	$(GO) run ./internal/manpage -o $(MAN)
+	$(GO) generate ./internal/manpage
 
 dist: ## static, stripped binaries for every platform in dist/, with dist/SHA256SUMS
 	rm -rf dist && mkdir -p dist
