@@ -10,6 +10,8 @@ LDFLAGS := -s -w -X github.com/mqpasswd/mqpasswd/internal/cli.version=$(VERSION)
 PLATFORMS := linux/amd64 linux/arm64 linux/armv6 linux/armv7 darwin/amd64 darwin/arm64 windows/amd64
 SHA256SUM := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo shasum -a 256)
 MAN     := cmd/mosquitto_passwd/mosquitto_passwd.1
+# The benchmark harness is a module of its own, kept out of "go install ./...".
+BENCH   := $(GO) -C internal/benchcompare
 
 .PHONY: all build test lint fuzz install clean help bench-compare broker-cost man dist distcheck
 
@@ -20,12 +22,14 @@ build: ## build bin/mosquitto_passwd, static and stamped with VERSION
 
 test: lint ## lint, then run every test (the broker tests need mosquitto installed)
 	$(GO) test ./...
+	$(BENCH) test ./...
 
 lint: ## gofmt and go vet, also for Windows and macOS
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=windows $(GO) vet ./...
 	GOOS=darwin $(GO) vet ./...
+	$(BENCH) vet ./...
 
 fuzz: ## run each fuzz target for FUZZTIME
 	@set -e; for pkg in $$($(GO) list ./...); do \
@@ -75,10 +79,10 @@ distcheck: dist ## make dist, then check its checksums, that every binary is sta
 	fi
 
 bench-compare: build ## time ours against /usr/bin/mosquitto_passwd (BENCHFLAGS=-h for options)
-	$(GO) run ./internal/benchcompare -ours $(BIN) $(BENCHFLAGS)
+	$(BENCH) run . -ours $(CURDIR)/$(BIN) $(BENCHFLAGS)
 
 broker-cost: ## time per CONNECT of /usr/sbin/mosquitto at several PBKDF2 iteration counts
-	$(GO) run ./internal/benchcompare -broker-cost $(BENCHFLAGS)
+	$(BENCH) run . -broker-cost $(BENCHFLAGS)
 
 clean:
 	rm -rf bin dist
