@@ -25,6 +25,7 @@ type Line struct {
 	n       int
 	start   time.Time
 	drawn   time.Time // zero until the first draw
+	width   int       // the cursor's column after the last draw
 	now     func() time.Time
 	scratch []byte
 }
@@ -45,16 +46,20 @@ func (l *Line) Add(n int) {
 		return
 	}
 	l.drawn = now
-	l.scratch = l.appendLine(l.scratch[:0], now.Sub(l.start))
+	b := l.appendText(append(l.scratch[:0], '\r'), now.Sub(l.start))
+	l.scratch = appendSpaces(b, l.width-(len(b)-1))
+	l.width = len(l.scratch) - 1
 	// The display is a courtesy: a terminal that fails to take it must not
 	// fail the work it reports on.
 	_, _ = l.w.Write(l.scratch)
 }
 
-// Clear erases the line if anything was drawn, leaving the cursor at the
-// start of an empty line; call it on every way out, interruptions included,
-// so that what comes next (an error, the shell's prompt, the ^C the terminal
-// echoed) does not share the line with a stale count.
+// Clear blanks the line if anything was drawn and leaves the cursor at its
+// start; call it on every way out, interruptions included, so that what
+// comes next (an error, the shell's prompt) does not share the line with a
+// stale count or with the ^C the terminal echoed after it. Spaces, not an
+// escape sequence, so that a Windows console without VT processing shows
+// the same.
 func (l *Line) Clear() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -62,14 +67,21 @@ func (l *Line) Clear() {
 		return
 	}
 	l.drawn = time.Time{}
-	_, _ = io.WriteString(l.w, "\r\x1b[K")
+	b := appendSpaces([]byte{'\r'}, l.width+len("^C"))
+	_, _ = l.w.Write(append(b, '\r'))
+	l.width = 0
 }
 
-// appendLine appends "\r", the text for the count after elapsed, and "erase
-// to the end of the line", so that a shorter text never leaves the tail of
-// a longer one.
-func (l *Line) appendLine(b []byte, elapsed time.Duration) []byte {
-	b = append(b, '\r')
+func appendSpaces(b []byte, n int) []byte {
+	for range max(n, 0) {
+		b = append(b, ' ')
+	}
+	return b
+}
+
+// appendText appends the text for the count after elapsed: a shorter text
+// than the last one is padded by the caller, so that no tail is left.
+func (l *Line) appendText(b []byte, elapsed time.Duration) []byte {
 	b = append(b, l.what...)
 	if l.total >= 0 {
 		b = fmt.Appendf(b, " %d/%d users", l.n, l.total)
@@ -87,5 +99,5 @@ func (l *Line) appendLine(b []byte, elapsed time.Duration) []byte {
 			b = fmt.Appendf(b, ", %v left", left.Round(time.Second))
 		}
 	}
-	return append(b, "\x1b[K"...)
+	return b
 }

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 )
@@ -21,9 +22,10 @@ func newTest(total int) (*Line, *bytes.Buffer, *fakeClock) {
 
 func TestLineThrottlesAndClears(t *testing.T) {
 	l, out, c := newTest(100)
-	c.t = c.t.Add(time.Second)
+	c.t = c.t.Add(interval)
 	l.Add(10)
-	if got, want := out.String(), "\rHashing 10/100 users (10%), 10 users/s, 9s left\x1b[K"; got != want {
+	first := "Hashing 10/100 users (10%), 100 users/s, 1s left"
+	if got, want := out.String(), "\r"+first; got != want {
 		t.Fatalf("first draw %q, want %q", got, want)
 	}
 	out.Reset()
@@ -32,15 +34,18 @@ func TestLineThrottlesAndClears(t *testing.T) {
 	if out.Len() != 0 {
 		t.Fatalf("drew %q within the interval", out.String())
 	}
-	c.t = c.t.Add(interval)
+	c.t = c.t.Add(time.Second)
 	l.Add(1)
-	if out.Len() == 0 {
-		t.Fatal("no draw after the interval")
+	// A shorter text is padded over the tail of the longer one.
+	second := "Hashing 12/100 users (12%), 10 users/s, 8s left"
+	if got, want := out.String(), "\r"+second+strings.Repeat(" ", len(first)-len(second)); got != want {
+		t.Fatalf("second draw %q, want %q", got, want)
 	}
 	out.Reset()
+	// Clear blanks the line and the ^C a terminal may have echoed after it.
 	l.Clear()
-	if got := out.String(); got != "\r\x1b[K" {
-		t.Fatalf("Clear wrote %q", got)
+	if got, want := out.String(), "\r"+strings.Repeat(" ", len(first)+2)+"\r"; got != want {
+		t.Fatalf("Clear wrote %q, want %q", got, want)
 	}
 	out.Reset()
 	l.Clear()
@@ -53,7 +58,7 @@ func TestLineUnknownTotal(t *testing.T) {
 	l, out, c := newTest(-1)
 	c.t = c.t.Add(2 * time.Second)
 	l.Add(50)
-	if got, want := out.String(), "\rHashing 50 users, 25 users/s\x1b[K"; got != want {
+	if got, want := out.String(), "\rHashing 50 users, 25 users/s"; got != want {
 		t.Fatalf("draw %q, want %q", got, want)
 	}
 }
