@@ -2,6 +2,7 @@ package pwfile
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -150,6 +151,25 @@ func TestEditWriteError(t *testing.T) {
 	}
 	if err := Delete(strings.NewReader(in), errWriter{}, "user-0000000"); !errors.Is(err, errWrite) {
 		t.Errorf("Delete: err %v, want the write error", err)
+	}
+}
+
+// TestEditStopsOnReadError: the reader of an edit fails with the context's
+// error once the command is interrupted; an edit then stops with that error
+// wherever it is, so that the file is not replaced.
+func TestEditStopsOnReadError(t *testing.T) {
+	in := bigFile(20_000)
+	r := func() io.Reader {
+		return io.MultiReader(strings.NewReader(in[:len(in)/2]), iotest.ErrReader(context.Canceled))
+	}
+	if _, err := Set(r(), io.Discard, []Update{{"user-0000001", "N"}}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Set: err %v, want context.Canceled", err)
+	}
+	if err := Delete(r(), io.Discard, "user-0000001"); !errors.Is(err, context.Canceled) || errors.Is(err, ErrUserNotFound) {
+		t.Errorf("Delete: err %v, want context.Canceled alone", err)
+	}
+	if err := Delete(r(), io.Discard, "nobody"); !errors.Is(err, context.Canceled) || errors.Is(err, ErrUserNotFound) {
+		t.Errorf("Delete of an absent user: err %v, want context.Canceled alone", err)
 	}
 }
 
