@@ -53,6 +53,7 @@ const (
 	msgPlanted         = "Error: Refusing to use %s: %s. It is not a file mosquitto_passwd left there; look at it and remove it. The password file is unchanged."
 	msgNotDurable      = "Error: %s was changed, but the change could not be made durable (%s): it may not survive a power cut. Running the same command again is safe."
 	msgAttr            = "Error: Unable to keep the extended attribute %[2]s of %[1]s (%[3]s); the password file is unchanged."
+	msgBareCR          = "Error: %s holds a carriage return inside line %d: lines that end in CR alone (old Mac line endings) cannot be told apart, so the file is left unchanged. Convert it to LF line endings first, for example with mac2unix."
 	msgInterrupted     = "Error: Interrupted; the password file is unchanged."
 	msgArgon2Warning   = "Warning: argon2id hashes are accepted only by Mosquitto 2.1 brokers built with argon2 support; 2.0 brokers and the official 2.1 images refuse them."
 	msgHashFailed      = "Error: Unable to hash password: %s."

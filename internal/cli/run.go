@@ -443,6 +443,8 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return fail(ExitNotDurable, msgNotDurable, durable.Path, strerror(durable.Err))
 	case errors.As(err, &attr):
 		return fail(ExitError, msgAttr, attr.Path, attr.Attr, strerror(attr.Err))
+	case errors.As(err, &parse) && errors.Is(err, pwfile.ErrBareCR):
+		return fail(ExitError, msgBareCR, path, parse.Line)
 	case errors.As(err, &parse) && o.Delete && errors.Is(err, pwfile.ErrUserNotFound):
 		// The original's two lines: it stops at the corrupt line without
 		// having met the user.
