@@ -29,6 +29,9 @@ const (
 type Error struct {
 	Code int
 	Msg  string
+	// Usage asks for the short usage text on stdout after Msg: the command
+	// line is wrong, where the original prints its usage on stdout.
+	Usage bool
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -37,8 +40,15 @@ func fail(code int, format string, args ...any) *Error {
 	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
 }
 
-// errUsage asks Main to print the usage text on stdout and exit 1, as the
-// original does for a wrong number of arguments.
+// failUsage is a wrong command line: exit 1, the reason, the short usage.
+func failUsage(format string, args ...any) *Error {
+	e := fail(ExitError, format, args...)
+	e.Usage = true
+	return e
+}
+
+// errUsage asks Main to print the whole usage text on stdout and exit 1, as
+// the original does without arguments and for -h.
 var errUsage = errors.New("usage")
 
 // Streams are the command's standard streams, and which of them are
@@ -90,6 +100,9 @@ func Main(args []string, s Streams) int {
 		return ExitError
 	case errors.As(err, &e):
 		fmt.Fprintln(s.ErrOut, e.Msg)
+		if e.Usage {
+			io.WriteString(s.Out, shortUsage)
+		}
 		return e.Code
 	default:
 		fmt.Fprintf(s.ErrOut, msgInternal+"\n", err)
@@ -127,7 +140,7 @@ func parse(args []string, out io.Writer) (*Options, error) {
 		case notOption == "-h":
 			return errUsage
 		case notOption != "":
-			return fail(ExitError, msgUnknownOption, notOption)
+			return failUsage(msgUnknownOption, notOption)
 		}
 		// --version and --completion come first: no original command line
 		// has them, so this changes the meaning of none.

@@ -37,9 +37,9 @@ func TestParseErrors(t *testing.T) {
 		{"-D pw", msgDeleteArgs},
 		{"-U", msgUpdateArgs},
 		{"-U pw u", msgUpdateArgs},
-		{"pw", "usage"},
-		{"-b pw u", "usage"},
-		{"pw u p", "usage"},
+		{"pw", msgPlainArgs},
+		{"-b pw u", msgBatchArgs},
+		{"pw u p", msgTooManyPlain},
 		{"-b pw a:b p", msgUsernameColon},
 		{"-x pw u", "Error: Unknown option '-x'."},
 		{"-cx pw u", "Error: Unknown option '-cx'."},
@@ -49,7 +49,7 @@ func TestParseErrors(t *testing.T) {
 		{"-H md5 -x", "Error: Unknown hash type 'md5'"},
 		{"-h", "usage"},
 		{"-b -h pw u", "usage"},
-		{"-- pw u", "usage"},
+		{"-- pw u", msgTooManyPlain},
 		{"--x pw u", "Error: Unknown option '--x'."},
 		{"--broker 1.6 pw u", "Error: Unknown broker version '1.6'; use 2.0 or 2.1."},
 		{"--lock-timeout soon pw u", "Error: Invalid lock timeout 'soon'; use a duration such as 30s."},
@@ -59,14 +59,45 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestParseWrongCommandLine: a command line of the wrong shape says what is
+// wrong, then gives the short usage; an option after the file is named.
+func TestParseWrongCommandLine(t *testing.T) {
+	tests := []struct{ args, want string }{
+		{"pw", msgPlainArgs},
+		{"-H sha512", msgPlainArgs},
+		{"-b pw bob", msgBatchArgs},
+		{"pw u p", msgTooManyPlain},
+		{"-b pw u p extra", msgTooManyBatch},
+		{"-v pw u extra", msgTooManyArgs},
+		{"pw -b alice secret", "Error: Option '-b' must come before the password file and the other arguments."},
+		{"pw alice -D", "Error: Option '-D' must come before the password file and the other arguments."},
+		{"-b pw alice secret --list=x", "Error: Option '--list=x' must come before the password file and the other arguments."},
+		// Not an option of ours: not quoted, as it may be a password.
+		{"pw alice -secret", msgTooManyPlain},
+		{"-x", "Error: Unknown option '-x'."},
+		{"--nope pw u", "Error: Unknown option '--nope'."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			_, err := parse(strings.Fields(tt.args), io.Discard)
+			var e *Error
+			if !errors.As(err, &e) || e.Msg != tt.want || !e.Usage || e.Code != ExitError {
+				t.Errorf("parse(%q) = %+v; want %q with the short usage", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
 // wantParseError checks that parse(args) fails with exit 1 and the message
-// want, or with the usage text when want is "usage".
+// want, or with a usage text (whole, or short after a reason) when want is
+// "usage".
 func wantParseError(t *testing.T, args []string, want string) {
 	t.Helper()
 	o, err := parse(args, io.Discard)
 	var e *Error
 	switch {
 	case want == "usage" && errors.Is(err, errUsage):
+	case want == "usage" && errors.As(err, &e) && e.Usage:
 	case errors.As(err, &e) && e.Msg == want && e.Code == ExitError:
 	default:
 		t.Errorf("parse(%q) = %+v, %v; want %s", args, o, err, want)

@@ -26,6 +26,10 @@ const lockNoticeAfter = time.Second
 // reported before the user types anything), except that --import reads and
 // checks its source first. Every error goes through explain.
 func run(ctx context.Context, o *Options, s Streams) error {
+	// The original accepts such names too; "passwd --list" is one.
+	if strings.HasPrefix(o.User, "-") {
+		fmt.Fprintf(s.ErrOut, msgUsernameOption+"\n", o.User)
+	}
 	pr := newPasswordReader(s)
 	if o.Print || o.Create && o.File == dashArg {
 		return explain(printLine(ctx, o, s, pr), o, nil)

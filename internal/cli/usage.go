@@ -1,14 +1,21 @@
 package cli
 
-// usage is printed on stdout: with exit status 1 where the original prints
-// its usage, and with 0 for --help. It is ours, not the original's, so that it
+// synopsis is the original's command lines.
+const synopsis = `Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile username
+       mosquitto_passwd [-H hash] [-I iterations] [-c] -b passwordfile username password
+       mosquitto_passwd [-H hash] [-I iterations] -U passwordfile
+`
+
+// shortUsage follows the reason a command line is wrong, on stdout with exit
+// status 1, where the original prints its whole usage.
+const shortUsage = synopsis + "See mosquitto_passwd --help.\n"
+
+// usage is printed on stdout: with exit status 1 without arguments and for
+// -h, as the original prints its usage, and with 0 for --help. It is ours, not the original's, so that it
 // documents every option we have.
 const usage = `mosquitto_passwd is a tool for managing password files for mosquitto.
 
-Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile username
-       mosquitto_passwd [-H hash] [-I iterations] [-c] -b passwordfile username password
-       mosquitto_passwd [-H hash] [-I iterations] -U passwordfile
-       mosquitto_passwd -v [-b | -i] passwordfile username [password]
+` + synopsis + `       mosquitto_passwd -v [-b | -i] passwordfile username [password]
        mosquitto_passwd [-H hash] [-I iterations] -n [-b | -i] username [password]
        mosquitto_passwd [-H hash] [-I iterations] [-c] --import file|- passwordfile
        mosquitto_passwd --list [--json] passwordfile
