@@ -35,12 +35,12 @@ func withPty(t *testing.T) (controller, terminal *os.File) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Only the controller is closed, which hangs the terminal up. After an
-	// interrupt, Main's reading goroutine is still in x/term's ReadPassword
-	// (in the real program the process exits); when the hang-up ends its read
-	// it restores the saved state on the descriptor's number. Were the
-	// terminal closed, the next test's pty could get that number and have its
-	// echo turned back on under it. So the terminal stays open until exit.
+	// Only the controller is closed, which hangs the terminal up. After a
+	// signal, Main's reading goroutine is still reading the terminal (in the
+	// real program the process exits) until the hang-up ends its read. Were
+	// the terminal closed, the next test's pty could get the descriptor's
+	// number and have its input read by that goroutine. So the terminal
+	// stays open until exit.
 	t.Cleanup(func() { c.Close() })
 	return c, tty
 }
