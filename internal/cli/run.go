@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -339,6 +341,16 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return fail(ExitError, msgImportRace, path)
 	case errors.Is(err, atomicfile.ErrLockTimeout):
 		return fail(ExitError, msgLockTimeout, o.LockTimeout, path)
+	case errors.As(err, &write) && errors.Is(write.Err, syscall.EPERM) && os.Geteuid() > 0:
+		// chown, the one step that needs a right beyond the directory's:
+		// the new file gets the owner asked for, or else the old one's.
+		if !o.Owner.IsZero() {
+			return fail(ExitError, msgOwnerNeedsRoot, write.Path)
+		}
+		return fail(ExitError, msgKeepOwner, write.Path)
+	case errors.As(err, &write) && errors.Is(write.Err, syscall.EACCES) && exists(write.Path) && !dirWritable(filepath.Dir(write.Path)):
+		// The original writes the file in place, so it succeeds here.
+		return fail(ExitError, msgWriteDir, write.Path, filepath.Dir(write.Path))
 	case errors.As(err, &open) && creating:
 		return fail(ExitError, msgOpenCreate, open.Path, strerror(open.Err))
 	case errors.As(err, &open):
@@ -352,6 +364,12 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return fail(ExitError, msgOpen, path, strerror(err))
 	}
 	return err
+}
+
+// exists reports whether there is a file at path.
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
 
 // strerror gives C's text for a system error ("No such file or directory"):
