@@ -90,7 +90,18 @@ func terminal(stream any) (fd int, ok bool) {
 // the options' values) and explain (for everything after) choose its message
 // and exit code.
 func Main(args []string, s Streams) int {
-	err := execute(args, s)
+	out := &checkedWriter{w: s.Out}
+	s.Out = out
+	code := report(execute(args, s), s)
+	if out.err != nil {
+		fmt.Fprintf(s.ErrOut, msgStdout+"\n", strerror(out.err))
+		code = max(code, ExitError)
+	}
+	return code
+}
+
+// report prints what err says and returns its exit code.
+func report(err error, s Streams) int {
 	var e *Error
 	switch {
 	case err == nil:
@@ -108,6 +119,27 @@ func Main(args []string, s Streams) int {
 		fmt.Fprintf(s.ErrOut, msgInternal+"\n", err)
 		return ExitError
 	}
+}
+
+// checkedWriter keeps the first error of the writes to w, and fails every
+// write after it, so that Main reports a standard output that could not be
+// written (a full disk, /dev/full) whichever write, or buffer's final flush,
+// met it.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	c.err = err
+	return n, err
 }
 
 func execute(args []string, s Streams) error {

@@ -52,6 +52,7 @@ const (
 	msgWriteDir        = "Error: Unable to write password file %s. The directory %s is not writable: the file is replaced by a new one written beside it, so its directory must be writable too."
 	msgOwnerNeedsRoot  = "Error: Unable to write password file %s. Changing the owner of a file needs root: run as root, or without --owner."
 	msgKeepOwner       = "Error: Unable to write password file %s. It belongs to another user or group, which the new file must keep, and giving a file to another user needs root."
+	msgStdout          = "Error: Unable to write to standard output: %s."
 	msgLockTimeout     = "Error: Timed out after %s waiting for another mosquitto_passwd to finish with %s."
 	msgLockWait        = "Waiting for another mosquitto_passwd to finish with %s..."
 	msgInterrupted     = "Error: Interrupted; the password file is unchanged."
