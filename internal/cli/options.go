@@ -64,7 +64,7 @@ const fileArgLater = "\x00"
 // line to follow htpasswd's.
 func bindFlags(fs *pflag.FlagSet, o *Options) {
 	fs.TextVarP(&o.Hash, "hash", "H", pwhash.PBKDF2, "the hash: sha512-pbkdf2 (every 2.0 and 2.1 broker), sha512 (what Mosquitto 1.6 and earlier wrote) or argon2id, also called argon2 (only 2.1 brokers built with argon2)")
-	fs.FuncP("iterations", "I", "sha512-pbkdf2 iterations; each one costs the broker CPU time on every client connection", func(s string) error {
+	fs.FuncP("iterations", "I", "sha512-pbkdf2 iterations, at most 4194304; each one costs the broker CPU time on every client connection", func(s string) error {
 		// C's atoi, as the original reads -I: "12x" is 12 and "abc" is 0.
 		n := atoi(s)
 		if n < 1 {

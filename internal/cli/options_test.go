@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+	"github.com/spf13/pflag"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -213,5 +215,26 @@ func TestExplain(t *testing.T) {
 		if err := explain(tt.err, &tt.o, nil); !errors.As(err, &e) || e.Code != tt.code || e.Msg != tt.msg {
 			t.Errorf("explain(%v) for %+v = %v, want exit %d %q", tt.err, tt.o, err, tt.code, tt.msg)
 		}
+	}
+}
+
+// TestHelpDocumentsEveryOption: every option the completion scripts offer
+// (every flag not hidden), by its long name and its letter, is in --help,
+// and so is the -I cap pwhash enforces.
+func TestHelpDocumentsEveryOption(t *testing.T) {
+	Command().Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		if !strings.Contains(usage, " --"+f.Name+" ") && !strings.Contains(usage, " --"+f.Name+",") {
+			t.Errorf("--help does not document --%s", f.Name)
+		}
+		if f.Shorthand != "" && !strings.Contains(usage, " -"+f.Shorthand+", --"+f.Name+" :") {
+			t.Errorf("--help does not give -%s as --%s", f.Shorthand, f.Name)
+		}
+	})
+	limit := strconv.Itoa(pwhash.MaxIterations)
+	if !strings.Contains(usage, limit) || !strings.Contains(Command().Flags().Lookup("iterations").Usage, limit) {
+		t.Errorf("--help or the manual page does not give the -I limit %s", limit)
 	}
 }

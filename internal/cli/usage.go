@@ -20,18 +20,18 @@ const usage = `mosquitto_passwd is a tool for managing password files for mosqui
        mosquitto_passwd [-H hash] [-I iterations] [-c] --import file|- passwordfile
        mosquitto_passwd --list [--json] passwordfile
        mosquitto_passwd --check [--json] [--broker 2.0|2.1] [--owner user[:group]] passwordfile
- -b : run in batch mode to allow passing passwords on the command line.
- -c : create a new password file. This will overwrite existing files.
+ -b, --batch : run in batch mode to allow passing passwords on the command line.
+ -c, --create : create a new password file. This will overwrite existing files.
       With the file name -, print the password line on stdout instead.
- -D : delete the username rather than adding/updating its password.
- -H : specify the hashing algorithm:
+ -D, --delete : delete the username rather than adding/updating its password.
+ -H, --hash : specify the hashing algorithm:
         sha512-pbkdf2  the default, accepted by every Mosquitto 2.0 and 2.1 broker.
         sha512         what Mosquitto 1.6 and earlier used.
         argon2id       (or argon2) accepted only by Mosquitto 2.1 brokers built with argon2.
- -I : number of sha512-pbkdf2 iterations (default 1000). Every iteration costs the
-      broker CPU time on each client connection.
- -U : update a plain text password file to use hashed passwords. Lines that
-      already hold a hash are left alone.
+ -I, --iterations : number of sha512-pbkdf2 iterations (default 1000, at most
+      4194304). Every iteration costs the broker CPU time on each client connection.
+ -U, --update-file : update a plain text password file to use hashed passwords.
+      Lines that already hold a hash are left alone.
  --broker 2.0|2.1 : the broker generation the file is for (default 2.0). 2.1 writes
       64-byte salts, which 2.0 brokers refuse.
  --lock-timeout duration : how long to wait while another mosquitto_passwd is
@@ -62,7 +62,8 @@ Beyond the original (htpasswd's letters where it has one):
  --if-changed : leave a user whose password already verifies (with the hash
       asked for) untouched, and the file unwritten when nothing changed.
 
-Options end at the first argument that is not an option.
+Options end at the first argument that is not an option; a username that
+starts with - is accepted, with a warning.
 Lines starting with # and blank lines in the password file are kept.
 
 Exit status:
