@@ -10,6 +10,8 @@ LDFLAGS := -s -w -X github.com/mqpasswd/mqpasswd/internal/cli.version=$(VERSION)
 PLATFORMS := linux/amd64 linux/arm64 linux/armv6 linux/armv7 darwin/amd64 darwin/arm64 windows/amd64
 SHA256SUM := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo shasum -a 256)
 MAN     := cmd/mosquitto_passwd/mosquitto_passwd.1
+# The benchmark harness is a module of its own, kept out of "go install ./...".
+BENCH   := $(GO) -C internal/benchcompare
 
 .PHONY: all build test lint fuzz install clean help bench-compare broker-cost man dist distcheck
 
@@ -18,14 +20,21 @@ all: lint test build
 build: ## build bin/mosquitto_passwd, static and stamped with VERSION
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mosquitto_passwd
 
-test: lint ## lint, then run every test (the broker tests need mosquitto installed)
-	$(GO) test ./...
+# The packages that run goroutines of their own, which go test -race checks.
+RACE_PKGS := ./internal/pwfile ./internal/pwhash ./internal/atomicfile ./internal/cli ./internal/reload
+
+test: lint ## lint, run every test with merged coverage (command-line scripts included), the bench harness's, then the race detector
+	$(GO) test -coverpkg=./... -coverprofile=coverage.out ./...
+	@$(GO) tool cover -func=coverage.out | tail -n 1
+	$(BENCH) test ./...
+	$(GO) test -race $(RACE_PKGS)
 
 lint: ## gofmt and go vet, also for Windows and macOS
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=windows $(GO) vet ./...
 	GOOS=darwin $(GO) vet ./...
+	$(BENCH) vet ./...
 
 fuzz: ## run each fuzz target for FUZZTIME
 	@set -e; for pkg in $$($(GO) list ./...); do \
@@ -44,7 +53,7 @@ install: build ## install the binary, its manual page and bash, zsh and fish com
 	$(BIN) --completion fish >$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mosquitto_passwd.fish
 
 man: ## regenerate $(MAN) from the command's definition
-	$(GO) run ./internal/manpage -o $(MAN)
+	$(GO) generate ./internal/manpage
 
 dist: ## static, stripped binaries for every platform in dist/, with dist/SHA256SUMS
 	rm -rf dist && mkdir -p dist
@@ -75,10 +84,10 @@ distcheck: dist ## make dist, then check its checksums, that every binary is sta
 	fi
 
 bench-compare: build ## time ours against /usr/bin/mosquitto_passwd (BENCHFLAGS=-h for options)
-	$(GO) run ./internal/benchcompare -ours $(BIN) $(BENCHFLAGS)
+	$(BENCH) run . -ours $(CURDIR)/$(BIN) $(BENCHFLAGS)
 
 broker-cost: ## time per CONNECT of /usr/sbin/mosquitto at several PBKDF2 iteration counts
-	$(GO) run ./internal/benchcompare -broker-cost $(BENCHFLAGS)
+	$(BENCH) run . -broker-cost $(BENCHFLAGS)
 
 clean:
 	rm -rf bin dist

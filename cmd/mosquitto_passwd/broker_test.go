@@ -6,6 +6,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mqpasswd/mqpasswd/internal/brokertest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -27,6 +30,8 @@ type broker struct {
 	cmd  *exec.Cmd
 	port int
 	log  syncBuffer
+	// reloads is how many reloads the script has waited for.
+	reloads int
 }
 
 type syncBuffer struct {
@@ -61,30 +66,43 @@ func scriptBroker(ts *testscript.TestScript) *broker {
 	return b
 }
 
-// broker start FILE | reload | stop | log
+// broker start FILE | dynsec FILE | reload | reloaded | stop | log
 //
 // start runs the broker with allow_anonymous false and FILE as its
-// password_file; reload sends SIGHUP and waits until the broker has reloaded;
-// log prints what the broker logged so far on stdout.
+// password_file (see startBroker); dynsec runs it with the dynamic-security
+// plugin and FILE as the plugin's configuration instead; reload sends SIGHUP
+// and waits until the broker has reloaded; reloaded waits for a reload
+// someone else signalled (mosquitto_passwd --reload), and with ! checks that
+// there was none since the last; log prints what the broker logged so far on
+// stdout.
 func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: broker start FILE | reload | stop | log")
+	if len(args) == 0 || neg && args[0] != "reloaded" {
+		ts.Fatalf("usage: broker start FILE | dynsec FILE | reload | [!] reloaded | stop | log")
 	}
 	switch args[0] {
 	case "start":
 		if len(args) != 2 {
 			ts.Fatalf("usage: broker start FILE")
 		}
-		startBroker(ts, ts.MkAbs(args[1]))
+		startBroker(ts, "password_file "+ts.MkAbs(args[1]))
+	case "dynsec":
+		if len(args) != 2 {
+			ts.Fatalf("usage: broker dynsec FILE")
+		}
+		startBroker(ts, "plugin "+brokertest.DynsecPlugin+"\nplugin_opt_config_file "+ts.MkAbs(args[1]))
 	case "reload":
 		b := scriptBroker(ts)
-		before := strings.Count(b.log.String(), "Reloading config")
 		ts.Check(b.cmd.Process.Signal(syscall.SIGHUP))
-		// The broker reloads in its single loop before it reads the next
-		// packet, so once it has logged the reload, new connections see it.
-		waitFor(ts, b, "reload", func() bool {
-			return strings.Count(b.log.String(), "Reloading config") > before
-		})
+		waitReload(ts, b)
+	case "reloaded":
+		b := scriptBroker(ts)
+		if neg {
+			if n := strings.Count(b.log.String(), "Reloading config"); n != b.reloads {
+				ts.Fatalf("the broker reloaded %d times more", n-b.reloads)
+			}
+			return
+		}
+		waitReload(ts, b)
 	case "stop":
 		b := scriptBroker(ts)
 		b.cmd.Process.Kill()
@@ -96,16 +114,43 @@ func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-func startBroker(ts *testscript.TestScript, pwfile string) {
+// startBroker starts the broker as Debian's service does, with the
+// configuration line auth, which says how it authenticates clients: started
+// by root, it drops to the mosquitto user before it opens the password file,
+// so the scripts show that the files we make as root are ones it can read.
+// $WORK and its parent are made searchable for that user (the file's own mode
+// is the script's business), and the configuration readable, since the
+// broker reads it again on a reload. Its configuration and PID file are
+// $BROKER_CONF and $BROKER_PIDFILE, for --conf and --reload=PIDFILE: a script
+// never signals a broker it did not start.
+func startBroker(ts *testscript.TestScript, auth string) {
 	port := freePort(ts)
-	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\npassword_file %s\nlog_dest stderr\nlog_type all\n", port, pwfile)
+	work := ts.Getenv("WORK")
+	confPath := filepath.Join(work, fmt.Sprintf("mosquitto-%d.conf", port))
+	// The broker writes its PID file once it has dropped privileges.
+	runDir := filepath.Join(work, fmt.Sprintf("mosquitto-%d.run", port))
+	ts.Check(os.Mkdir(runDir, 0o755))
+	pidPath := filepath.Join(runDir, "mosquitto.pid")
+	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\n%s\npid_file %s\nlog_dest stderr\nlog_type all\n", port, auth, pidPath)
 	if os.Geteuid() == 0 {
-		// Otherwise the broker drops to the mosquitto user and cannot read
-		// a 0600 file owned by root.
-		conf += "user root\n"
+		for _, dir := range []string{filepath.Dir(work), work} {
+			ts.Check(os.Chmod(dir, 0o711))
+		}
+		u, err := user.Lookup("mosquitto")
+		ts.Check(err)
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		ts.Check(os.Chown(runDir, uid, gid))
+	} else {
+		// Started by an ordinary user, the broker keeps running as that
+		// user; saying so lets --conf find it.
+		u, err := user.Current()
+		ts.Check(err)
+		conf += "user " + u.Username + "\n"
 	}
-	confPath := filepath.Join(ts.Getenv("WORK"), fmt.Sprintf("mosquitto-%d.conf", port))
-	ts.Check(os.WriteFile(confPath, []byte(conf), 0o600))
+	ts.Check(os.WriteFile(confPath, []byte(conf), 0o644))
+	ts.Setenv("BROKER_CONF", confPath)
+	ts.Setenv("BROKER_PIDFILE", pidPath)
 	b := &broker{port: port}
 	b.cmd = exec.Command(brokerPath, "-c", confPath)
 	b.cmd.Stdout, b.cmd.Stderr = &b.log, &b.log
@@ -127,6 +172,16 @@ func startBroker(ts *testscript.TestScript, pwfile string) {
 		}
 		return err == nil
 	})
+}
+
+// waitReload waits for the broker's next reload. It reloads in its single
+// loop before it reads the next packet, so once it has logged the reload,
+// new connections see it.
+func waitReload(ts *testscript.TestScript, b *broker) {
+	waitFor(ts, b, "reload", func() bool {
+		return strings.Count(b.log.String(), "Reloading config") > b.reloads
+	})
+	b.reloads++
 }
 
 func waitFor(ts *testscript.TestScript, b *broker, what string, ok func() bool) {
@@ -162,5 +217,59 @@ func cmdMQTT(ts *testscript.TestScript, neg bool, args []string) {
 	case neg && strings.Contains(string(out), "not authorised"):
 	default:
 		ts.Fatalf("login %s %q: %v: %s\nbroker log:\n%s", args[0], args[1], err, out, b.log.String())
+	}
+}
+
+// standIn is a stand-in broker, run as "standin [-quit] PIDFILE RECORD" in
+// the background: it appends a line to RECORD for each SIGHUP and with
+// -quit exits on the first one, as a 2.1 broker does on a file it refuses.
+// It writes PIDFILE (through a rename, so that it is never seen half
+// written) once it handles SIGHUP. It shows what --reload sent to brokers
+// that cannot be installed here.
+func standIn() {
+	args := os.Args[1:]
+	quit := len(args) > 0 && args[0] == "-quit"
+	if quit {
+		args = args[1:]
+	}
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: standin [-quit] PIDFILE RECORD")
+		os.Exit(2)
+	}
+	hup := make(chan os.Signal, 8)
+	signal.Notify(hup, syscall.SIGHUP)
+	tmp := args[0] + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		os.Exit(2)
+	}
+	if err := os.Rename(tmp, args[0]); err != nil {
+		os.Exit(2)
+	}
+	for range hup {
+		f, err := os.OpenFile(args[1], os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			os.Exit(2)
+		}
+		fmt.Fprintln(f, "SIGHUP")
+		f.Close()
+		if quit {
+			os.Exit(3)
+		}
+	}
+}
+
+// waitfile FILE: waits up to 10s until FILE exists, such as the PID file of
+// a stand-in started in the background.
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("no file %s after 10s", args[0])
+		}
 	}
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,9 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // registeredBinary is the mosquitto_passwd that testscript put first in PATH.
@@ -28,82 +24,6 @@ func registeredBinary(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return abs
-}
-
-// TestCrashLeavesOldOrNew kills runs that add a user to a 200,000-user file
-// with SIGKILL at random moments over their whole run time: afterwards the
-// file is exactly the old one or the old one plus the new entry, and the next
-// run cleans up any temp file the killed one left.
-func TestCrashLeavesOldOrNew(t *testing.T) {
-	if testing.Short() {
-		t.Skip("kills 60 runs on a 25 MB file")
-	}
-	bin := registeredBinary(t)
-	dir := t.TempDir()
-	file := filepath.Join(dir, "passwd")
-	writeUsers(t, file, 200_000, func(i int) string { return fmt.Sprintf("user%06d", i) })
-	old, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	restore := func() {
-		if err := os.WriteFile(file, old, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	add := func() *exec.Cmd { return exec.Command(bin, "-I", "1", "-b", file, "newuser", "new secret") }
-
-	// How long one run takes, to spread the kills over all of it.
-	var runs []time.Duration
-	for range 3 {
-		restore()
-		start := time.Now()
-		if out, err := add().CombinedOutput(); err != nil {
-			t.Fatalf("%v: %s", err, out)
-		}
-		runs = append(runs, time.Since(start))
-	}
-	slices.Sort(runs)
-	span := runs[1]
-	t.Logf("one run takes %v", span)
-
-	outcomes := map[string]int{}
-	for i := range 60 {
-		restore()
-		cmd := add()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(rand.Int64N(int64(span) + 1)))
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-
-		got, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatalf("kill %d: %v", i, err)
-		}
-		switch {
-		case bytes.Equal(got, old):
-			outcomes["old"]++
-		case bytes.HasPrefix(got, old) && bytes.Count(got[len(old):], []byte("\n")) == 1:
-			checkPassword(t, file, "newuser", "new secret")
-			outcomes["new"]++
-		default:
-			t.Fatalf("kill %d after %v: the file is neither the old one nor the old one plus the new user (%d bytes, old %d)", i, span, len(got), len(old))
-		}
-		if strays := entries(t, dir); len(strays) > 1 {
-			outcomes["stray temp"]++
-		}
-	}
-	t.Logf("outcomes over 60 kills: %v", outcomes)
-
-	// The next run removes what a killed run left.
-	if out, err := add().CombinedOutput(); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
-	if got := entries(t, dir); !slices.Equal(got, []string{"passwd"}) {
-		t.Errorf("after the next run the directory holds %q, want only passwd", got)
-	}
 }
 
 // TestConcurrentAddsLoseNothing runs 40 processes adding 40 different users

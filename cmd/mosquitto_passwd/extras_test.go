@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"slices"
 	"strings"
 
+	"github.com/mqpasswd/mqpasswd/internal/testvectors"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -25,32 +24,19 @@ func cmdVectors(ts *testscript.TestScript, neg bool, args []string) {
 	if len(methods) > 0 && (methods[0] == "lines" || methods[0] == "import") {
 		what, methods = methods[0], methods[1:]
 	}
-	f, err := os.Open(ts.MkAbs(args[0]))
+	vs, err := testvectors.ReadFile(ts.MkAbs(args[0]))
 	ts.Check(err)
-	defer f.Close()
 	var out strings.Builder
-	s := bufio.NewScanner(f)
-	s.Buffer(nil, 1<<20)
-	for s.Scan() {
-		if strings.HasPrefix(s.Text(), "#") {
-			continue
-		}
-		fields := strings.Split(s.Text(), "\t")
-		if len(fields) != 6 {
-			ts.Fatalf("%s: a row with %d fields", args[0], len(fields))
-		}
-		if len(methods) > 0 && !slices.Contains(methods, fields[0]) {
+	for _, v := range vs {
+		if len(methods) > 0 && !slices.Contains(methods, v.Method) {
 			continue
 		}
 		if what == "lines" {
-			fmt.Fprintln(&out, fields[5])
+			fmt.Fprintln(&out, v.Line())
 			continue
 		}
-		pw, err := hex.DecodeString(fields[3])
-		ts.Check(err)
-		fmt.Fprintf(&out, "%s:%s\n", fields[2], pw)
+		fmt.Fprintf(&out, "%s:%s\n", v.User, v.Password)
 	}
-	ts.Check(s.Err())
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out.String()), 0o600))
 }
 

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
+	"os/user"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/mqpasswd/mqpasswd/internal/brokertest"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -21,6 +21,7 @@ const realTool = "/usr/bin/mosquitto_passwd"
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"mosquitto_passwd": main,
+		"standin":          standIn,
 	})
 }
 
@@ -33,6 +34,14 @@ func TestScripts(t *testing.T) {
 			// Arguments at the original's length limits (REFERENCE §1 rules 15, 18).
 			env.Setenv("LONG65535", strings.Repeat("u", 65535))
 			env.Setenv("LONG65536", strings.Repeat("u", 65536))
+			// UID:GID of the user a broker started as root drops to, which
+			// files created as root go to, and of nobody, a configuration's
+			// user; empty where they do not exist.
+			for name, v := range map[string]string{"mosquitto": "MOSQUITTO_IDS", "nobody": "NOBODY_IDS"} {
+				if u, err := user.Lookup(name); err == nil {
+					env.Setenv(v, u.Uid+":"+u.Gid)
+				}
+			}
 			return nil
 		},
 		Condition: condition,
@@ -42,7 +51,6 @@ func TestScripts(t *testing.T) {
 			"hashof":   cmdHashOf,
 			"perm":     cmdPerm,
 			"only":     cmdOnly,
-			"waitglob": cmdWaitGlob,
 			"broker":   cmdBroker,
 			"mqtt":     cmdMQTT,
 			"genusers": cmdGenUsers,
@@ -50,6 +58,7 @@ func TestScripts(t *testing.T) {
 			"owner":    cmdOwner,
 			"loginall": cmdLoginAll,
 			"noeol":    cmdNoEOL,
+			"waitfile": cmdWaitFile,
 		},
 		RequireExplicitExec: true,
 	})
@@ -63,20 +72,24 @@ func mustAbs(t *testing.T, dir string) string {
 	return wd + "/" + dir
 }
 
-// condition knows [root], [realtool] (the original tool is installed) and
-// [broker] (the mosquitto broker and client are installed). With CI=true a
-// missing broker or tool fails the script instead of skipping it.
+// condition knows [root], [realtool] (the original tool is installed),
+// [broker] (the mosquitto broker and client are installed) and [dynsec]
+// (also its dynamic-security plugin). With CI=true a missing broker, plugin
+// or tool fails the script instead of skipping it.
 func condition(cond string) (bool, error) {
 	switch cond {
 	case "root":
 		return os.Geteuid() == 0, nil
-	case "realtool", "broker":
+	case "realtool", "broker", "dynsec":
 		need := []string{realTool}
-		if cond == "broker" {
+		switch cond {
+		case "broker":
 			need = []string{brokerPath, clientPath}
+		case "dynsec":
+			need = []string{brokerPath, clientPath, brokertest.DynsecPlugin}
 		}
 		for _, p := range need {
-			if _, err := exec.LookPath(p); err != nil {
+			if _, err := os.Stat(p); err != nil {
 				if os.Getenv("CI") == "true" {
 					return false, fmt.Errorf("CI=true but %s is not installed (apt-get install mosquitto mosquitto-clients)", p)
 				}
@@ -172,24 +185,6 @@ func cmdOnly(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if strings.Join(got, " ") != strings.Join(args[1:], " ") {
 		ts.Fatalf("%s holds %q, want %q", args[0], got, args[1:])
-	}
-}
-
-// waitglob PATTERN: waits up to 10s until a file matches PATTERN, e.g. the
-// temp file of a run in the background, so a signal reaches it mid-write.
-func cmdWaitGlob(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waitglob PATTERN")
-	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		m, err := filepath.Glob(ts.MkAbs(args[0]))
-		ts.Check(err)
-		if len(m) > 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("no file matches %s after 10s", args[0])
-		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,6 +71,66 @@ func TestEditMemoryIsFlat(t *testing.T) {
 		} else if _, err := lookup(file, middle); !errors.Is(err, pwfile.ErrUserNotFound) {
 			t.Errorf("%s: %s still in the file (%v)", tc.name, middle, err)
 		}
+	}
+}
+
+// maxImportRSS bounds an import of /dev/urandom through a pipe: it reads up to
+// pwfile.MaxImportSize, but keeps no line of a source once a line was bad.
+const maxImportRSS = 32 << 10 // KiB
+
+// TestImportMemoryIsBounded imports /dev/urandom through a pipe, as
+// "cat /dev/urandom | mosquitto_passwd --import - FILE" does: the run must end
+// with its size error, in bounded memory, and write nothing.
+func TestImportMemoryIsBounded(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("peak RSS is read with GNU time on Linux")
+	}
+	if _, err := os.Stat(gnuTime); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s is not installed (apt-get install time)", gnuTime)
+		}
+		t.Skipf("%s is not installed (apt-get install time)", gnuTime)
+	}
+	urandom, err := os.Open("/dev/urandom")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer urandom.Close()
+	bin := registeredBinary(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "passwd")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "rss")
+	cmd := exec.Command(gnuTime, "-f", "%M", "-o", out, bin, "--import", "-", file)
+	// Not the *os.File itself, which the child would get as its stdin
+	// (a device, refused before it is read): exec copies a Reader into a pipe.
+	cmd.Stdin = struct{ io.Reader }{urandom}
+	msg, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(msg), "is larger than") {
+		t.Fatalf("--import - from /dev/urandom: %v\n%s", err, msg)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// After "Command exited with non-zero status 1".
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		t.Fatal("GNU time wrote nothing")
+	}
+	rss, err := strconv.ParseInt(fields[len(fields)-1], 10, 64)
+	if err != nil {
+		t.Fatalf("GNU time wrote %q: %v", b, err)
+	}
+	t.Logf("peak RSS %d KiB", rss)
+	if rss > maxImportRSS {
+		t.Errorf("--import - from /dev/urandom: peak RSS %d KiB, want at most %d KiB", rss, maxImportRSS)
+	}
+	if got, _ := os.ReadFile(file); len(got) != 0 {
+		t.Errorf("the failed import wrote %d bytes", len(got))
 	}
 }
 

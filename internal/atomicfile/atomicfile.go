@@ -11,13 +11,26 @@
 // before the fsync so that it covers them too. Until the rename, any error or cancellation removes
 // the temporary file and leaves the target byte for byte as it was. Symbolic links are resolved
 // first: the real file is replaced and the link stays a link. A replaced file that is a hard link
-// loses that link (a rename makes a new inode); POSIX ACLs and other extended attributes are not
-// copied. A replacement needs write permission on the directory, not only on the file as the
+// loses that link (a rename makes a new inode). On Linux its extended attributes, the POSIX ACL
+// among them, are copied to the new file before its mode is set, so the ACL mask stays what it was;
+// one that cannot be copied fails the edit with an *AttrError. A replacement needs write permission on the directory, not only on the file as the
 // original tool's in-place write did; without it the edit fails with EACCES. Changing ownership
 // needs the right to do so: when chown fails (EPERM for a non-root user editing another user's
 // file) the edit fails and the file is untouched, rather than silently handing the file over to
 // the editing user. Cancelling the context is honoured until the rename (or the in-place rewrite
-// below) begins; from then on the replacement is completed.
+// below) begins; from then on the replacement is completed. A failed directory fsync after the
+// rename is a *NotDurableError: the new file is in place but might not survive a power cut.
+//
+// # Untrusted surroundings
+//
+// The tool runs as root on files whose directory another account may write, so nothing found there
+// is trusted. A symbolic link on the way is followed only under the rule of the kernel's
+// protected_symlinks, widened to every directory others can write (see UnsafeLinkError). Nothing is
+// opened before lstat shows a regular file, and every open of a file looked at before uses
+// O_NOFOLLOW and O_NONBLOCK, so a link, FIFO or device swapped in meanwhile is refused, not followed
+// and not waited on. Owner and mode are only ever set through a descriptor of our own file. The
+// lock and recovery files are checked by type, link count, owner and mode before use, and refused
+// with a *PlantedFileError otherwise.
 //
 // # Temporary files
 //
@@ -26,29 +39,35 @@
 // cannot remove its own: every run, once it holds the lock, removes the temporaries of its target
 // that match this exact shape. That is safe because every writer of the target holds the lock, so
 // none of them is still in use. A temporary file is never more readable than the file it replaces:
-// it is 0600 until it is given the target's mode just before the rename.
+// it is 0600 until it is given the target's mode just before the rename. For a base name too long
+// for these suffixes within NAME_MAX, its first bytes and a hash of it stand in for it.
 //
 // # Locking
 //
-// Runs on one file are serialised with flock(2) (LockFileEx on Windows). Locking the target itself
-// is not enough on its own: the rename gives the path a new inode, so a process that waited on the
-// old one would wake up holding a lock nobody else looks at. After taking the lock a run therefore
-// checks that the path still names the inode it locked, and starts again if not. A file that does
-// not exist yet (Create) is locked through its directory, then re-checked to still be missing. No
-// lock file is made on Unix, so nothing is left beside the file. On Windows an open file cannot be
-// renamed over, so the lock lives in a ".<base>.mqpasswd-lock" file that is removed on release.
-// Waiting polls, calls the WithWaitNotice callback once, and gives up after the WithLockTimeout
-// duration with an error wrapping ErrLockTimeout.
+// Runs on one file are serialised with a lock on ".<base>.mqpasswd-lock" beside it (flock(2), or
+// LockFileEx on Windows), made for the run and removed when it ends. Not the target itself: flock
+// ignores the open mode and a POSIX write lock waits for any reader's read lock, so every account
+// that may read the file could stop every edit. On Unix the lock file gets the target's owner and
+// group and access only for those the target lets write, so only writers can open it. It is
+// removed before it is unlocked; a run that opened it before that wakes up holding an unlinked
+// file, sees that the name no longer names it, and starts again. Under the lock the path is
+// resolved again, so what it leads to is what the run edits. Waiting polls, calls the
+// WithWaitNotice callback once, and gives up after the WithLockTimeout duration with an error
+// wrapping ErrLockTimeout.
 //
 // # Bind-mounted files
 //
 // A single file bind-mounted into a container (docker run -v ./passwd:/mosquitto/config/passwd)
-// cannot be renamed over: rename fails with EBUSY (or EXDEV). Then, and only then, the file is
-// rewritten in place: the finished temporary file is first renamed to ".<base>.mqpasswd-rewrite"
+// cannot be renamed over inside it: rename fails with EBUSY (or EXDEV). Outside, on the host, it
+// can, but the container would keep the old inode and never see the edit. So the file is rewritten
+// in place when rename fails so, when it is mounted on its own anywhere this process can see (every
+// mount namespace in /proc/*/mountinfo, for root), and when WithInPlace asks for it: the finished temporary file is first renamed to ".<base>.mqpasswd-rewrite"
 // and the directory fsynced, so the complete new content is durable beside the target; then it is
 // copied over the target, the target is truncated to length and fsynced, and the rewrite file is
 // removed. If the process dies during the copy the target may be torn, but the next run, under the
-// lock and before it reads anything, copies the rewrite file in again and so finishes the update.
+// lock and before it reads anything, copies the rewrite file in again and so finishes the update,
+// provided it is what a rewrite leaves: a regular file with one link, the target's owner, group and
+// mode, and content that passes WithValidate.
 // What this mode cannot promise: readers (the broker reloading) may see a partly written file
 // during the copy, and after a crash until the next run; and a tool that does not take our lock
 // and writes the file in between would have its change overwritten by that recovery.
@@ -59,8 +78,9 @@
 // MoveFileEx to write through instead, and owners are not kept (a new file inherits the
 // directory's ACLs, as the old one did). AIX and Solaris are refused, see lock_fcntl.go.
 //
-// github.com/gofrs/flock takes the locks: one tested API over flock(2) and Windows' LockFileEx
-// that reopens the path on every try. The polling around it, the notice and the timeout are ours.
+// github.com/gofrs/flock takes the locks on Windows (LockFileEx). On Unix the lock file must be
+// opened with O_NOFOLLOW, O_NONBLOCK and O_EXCL and checked before it is locked, which gofrs/flock
+// does not offer, so flock(2) is called directly. The polling, the notice and the timeout are ours.
 // github.com/google/renameio/v2, the model for the temp-fsync-rename core, is not used: its
 // temporary names (".<base><digits>") are not distinctive enough to delete stale ones safely, its
 // rename cannot be intercepted to fall back to an in-place rewrite (or to test that), it does not
@@ -123,10 +143,13 @@ func (e *WriteError) Unwrap() error { return e.Err }
 type Option func(*config)
 
 type config struct {
-	lockTimeout time.Duration
-	noticeAfter time.Duration
-	notice      func()
-	uid, gid    int
+	lockTimeout  time.Duration
+	noticeAfter  time.Duration
+	notice       func()
+	uid, gid     int
+	followUnsafe bool
+	inPlace      bool
+	validate     func(io.Reader) error
 
 	// The operations that make a replacement atomic and durable, replaceable so that tests can
 	// watch their order and make them fail like a bind mount or a failing disk does.
@@ -185,6 +208,26 @@ func WithOwner(s owner.Spec) Option {
 	}
 }
 
+// WithFollowUnsafeLinks makes Open follow symbolic links that another user could have planted
+// (see UnsafeLinkError), for a user who has checked where the link points.
+func WithFollowUnsafeLinks() Option {
+	return func(c *config) { c.followUnsafe = true }
+}
+
+// WithInPlace makes every replacement an in-place rewrite (see the package documentation), for a
+// file bind-mounted where detection cannot see it: into a container on another host, or by a
+// rootless runtime whose mount table this process cannot read.
+func WithInPlace() Option {
+	return func(c *config) { c.inPlace = true }
+}
+
+// WithValidate gives the check a recovery file must pass before its content is copied over the
+// target: fn reads the content and returns an error unless it is a valid file. Without it, any
+// recovery file that passes the other checks is copied.
+func WithValidate(fn func(io.Reader) error) Option {
+	return func(c *config) { c.validate = fn }
+}
+
 // newFileMode is the mode of a file that does not exist yet, whatever the umask: a password file
 // holds hashes that must not be readable by others (Mosquitto 2.1 creates its files 0600 too). A
 // replaced file keeps its own mode.
@@ -193,80 +236,7 @@ const newFileMode fs.FileMode = 0o600
 // modeBits are the parts of a mode that chmod sets and a replaced file keeps.
 const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
 
-// Resolve mirrors the original tool's realpath step: it returns the absolute real path of an
-// existing file (symlinks followed), the name as given when it does not exist (including a dangling
-// symlink's own name), and an error for anything else, such as ENOTDIR for "file/x" where file is a
-// regular file.
-func Resolve(path string) (string, error) {
-	if path == "" {
-		// realpath("") fails with ENOENT; EvalSymlinks would give ".".
-		return path, nil
-	}
-	real, err := filepath.EvalSymlinks(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return path, nil
-	}
-	if err != nil {
-		// EvalSymlinks reports a loop in words of its own; the kernel's
-		// errno (ELOOP) is what realpath gives and the CLI prints.
-		if _, serr := os.Stat(path); serr != nil {
-			return "", cause(serr)
-		}
-		return "", err
-	}
-	return filepath.Abs(real)
-}
-
-// IsStream reports whether path names a character device or a FIFO, such as
-// /dev/stdout: something written to as a stream, with no content to keep and
-// nothing to replace.
-func IsStream(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0
-}
-
-// Check opens the existing file read-write and closes it, as the original tool does before it
-// prompts for a password, so that a caller can fail early. Its error is an *OpenError.
-func Check(path string) error {
-	real, err := Resolve(path)
-	if err != nil {
-		return &OpenError{Path: path, Err: cause(err)}
-	}
-	f, err := os.OpenFile(real, os.O_RDWR, 0)
-	if err != nil {
-		return &OpenError{Path: real, Err: cause(err)}
-	}
-	return f.Close()
-}
-
-// Edit locks the file at path, calls fn with a reader of its current content and a writer for the
-// new content, and, when fn returns nil, replaces the file atomically and durably, keeping its
-// mode, owner and group, and keeping a symlink a link. Both streams are buffered, so a file of any
-// size streams through in constant memory; they fail with ctx.Err() once ctx is done.
-//
-// When fn returns an error nothing is written and that error is returned, unless it hides a
-// failure of the reader or writer given to fn, which is returned instead. A file that cannot be
-// opened or read gives an *OpenError, a new file that cannot be written a *WriteError; a lock not
-// had within the lock timeout an error wrapping ErrLockTimeout that names the file; ctx done before
-// the rename an error wrapping ctx.Err(). In every one of these cases the temporary file is removed
-// and the file is untouched. Edit is safe to call from several goroutines and processes at once:
-// the calls are serialised.
-func Edit(ctx context.Context, path string, fn func(r io.Reader, w io.Writer) error, opts ...Option) error {
-	return replace(ctx, path, true, fn, newConfig(opts))
-}
-
-// Create writes a new file at path with what fn writes, mode 0600 (newFileMode), or atomically
-// replaces an existing one, keeping its mode, owner and group, under the same lock as Edit. A
-// dangling symlink at path is followed, as fopen does, so the link stays a link. Errors are as for Edit; an existing directory at path is a *WriteError with syscall.EISDIR.
-//
-// A stream at path (IsStream: "-c /dev/stdout") is written to directly, as the original's fopen
-// does: it cannot be replaced and holds nothing to lose.
-func Create(ctx context.Context, path string, fn func(w io.Writer) error, opts ...Option) error {
-	if IsStream(path) {
-		return writeStream(path, fn)
-	}
-	return replace(ctx, path, false, func(_ io.Reader, w io.Writer) error { return fn(w) }, newConfig(opts))
-}
+func isStream(fi fs.FileInfo) bool { return fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0 }
 
 func writeStream(path string, fn func(w io.Writer) error) error {
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
@@ -285,7 +255,8 @@ type target struct {
 	path   string // the real path of an existing file, or the name to create
 	shown  string // the name errors carry: the real path when the file exists, else as given
 	exists bool
-	edit   bool // opening failures are *OpenError (Edit) rather than *WriteError (Create)
+	info   fs.FileInfo // the lstat of an existing file when it was located
+	edit   bool        // opening failures are *OpenError (Edit) rather than *WriteError (Create)
 	cfg    *config
 }
 
@@ -314,62 +285,61 @@ func cause(err error) error {
 
 // locate finds what path names now: the real file, or, when it does not exist and may be created,
 // the name to create.
-func locate(path string, edit bool) (*target, error) {
-	t := &target{shown: path, edit: edit}
-	real, err := Resolve(path)
+func locate(path string, edit bool, cfg *config) (*target, error) {
+	t := &target{shown: path, edit: edit, cfg: cfg}
+	real, fi, err := walk(path, cfg.followUnsafe)
+	if ule := (*UnsafeLinkError)(nil); errors.As(err, &ule) {
+		return nil, ule
+	}
 	if err != nil {
 		return nil, t.openErr(err)
 	}
-	fi, err := os.Stat(real)
-	switch {
-	case err == nil:
-		t.path, t.shown, t.exists = real, real, true
-		if fi.IsDir() {
-			return nil, t.openErr(syscall.EISDIR)
-		}
-		if !fi.Mode().IsRegular() {
-			return nil, t.openErr(errNotRegular)
-		}
-		if !edit {
-			// Create refuses a file its user may not write (EACCES), as
-			// the original's fopen(path, "w") does, rather than replace
-			// it through a writable directory. (Edit's callers Check.)
-			f, err := os.OpenFile(real, os.O_WRONLY, 0)
-			if err != nil {
-				return nil, t.openErr(err)
-			}
-			f.Close()
+	t.path = real
+	if fi == nil {
+		if edit {
+			return nil, t.openErr(syscall.ENOENT)
 		}
 		return t, nil
-	case errors.Is(err, fs.ErrNotExist) && !edit:
-		if t.path, err = followDangling(path); err != nil {
+	}
+	t.shown, t.exists, t.info = real, true, fi
+	if fi.IsDir() {
+		return nil, t.openErr(syscall.EISDIR)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, t.openErr(errNotRegular)
+	}
+	if !edit {
+		// Create refuses a file its user may not write (EACCES), as the original's
+		// fopen(path, "w") does, rather than replace it through a writable directory.
+		f, err := openRegular(real, os.O_WRONLY)
+		if err != nil {
 			return nil, t.openErr(err)
 		}
-		return t, nil
-	default:
-		return nil, t.openErr(err)
+		f.Close()
 	}
+	return t, nil
 }
 
-// followDangling returns the name a create through path makes: path itself, or, when path is a
-// symlink to a file that does not exist yet, the file at the end of the links (fopen's O_CREAT
-// follows them too, and the original tool relies on fopen).
-func followDangling(path string) (string, error) {
-	for range 40 { // Linux's MAXSYMLINKS
-		fi, err := os.Lstat(path)
-		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-			return path, nil
-		}
-		link, err := os.Readlink(path)
-		if err != nil {
-			return "", err
-		}
-		if !filepath.IsAbs(link) {
-			link = filepath.Join(filepath.Dir(path), link)
-		}
-		path = link
+// openRegular opens the regular file at path, a real path, without following a link there and
+// without blocking on a FIFO or device put there since it was looked at; anything but a regular
+// file is refused with errNotRegular.
+func openRegular(path string, flag int) (*os.File, error) {
+	f, err := os.OpenFile(path, flag|oNoFollow|oNonBlock, 0)
+	if err != nil {
+		return nil, err
 	}
-	return "", &fs.PathError{Op: "open", Path: path, Err: syscall.ELOOP}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = errNotRegular
+		if fi.IsDir() {
+			err = syscall.EISDIR
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 func replace(ctx context.Context, path string, edit bool, fn func(io.Reader, io.Writer) error, cfg *config) error {
@@ -381,6 +351,9 @@ func replace(ctx context.Context, path string, edit bool, fn func(io.Reader, io.
 		return err
 	}
 	defer unlock()
+	if err := cfg.step("locked"); err != nil {
+		return t.writeErr(err)
+	}
 	if err := t.finishRewrite(); err != nil {
 		return err
 	}
@@ -416,6 +389,9 @@ func replace(ctx context.Context, path string, edit bool, fn func(io.Reader, io.
 	if err := t.seal(tmp, old); err != nil {
 		return err
 	}
+	if err := cfg.step("sealed"); err != nil {
+		return t.writeErr(err)
+	}
 	// The last moment a cancellation can still leave the old file in place.
 	if err := ctx.Err(); err != nil {
 		return err
@@ -424,34 +400,42 @@ func replace(ctx context.Context, path string, edit bool, fn func(io.Reader, io.
 }
 
 // open returns the existing target's metadata and, for Edit, the file to read its content from.
+// The file must still be the one located, so that nothing swapped in since is read or copied.
 func (t *target) open() (old fs.FileInfo, in *os.File, err error) {
-	switch {
-	case !t.exists:
+	if !t.exists {
 		return nil, nil, nil
-	case !t.edit:
-		if old, err = os.Stat(t.path); err != nil {
+	}
+	if !t.edit {
+		// Create needs no read permission: the metadata is all it keeps.
+		if old, err = os.Lstat(t.path); err == nil && !os.SameFile(old, t.info) {
+			err = errMoved
+		}
+		if err != nil {
 			return nil, nil, t.openErr(err)
 		}
 		return old, nil, nil
 	}
-	if in, err = os.Open(t.path); err != nil {
+	if in, err = openRegular(t.path, os.O_RDONLY); err != nil {
 		return nil, nil, t.openErr(err)
 	}
-	if old, err = in.Stat(); err != nil {
+	if old, err = in.Stat(); err != nil || !os.SameFile(old, t.info) {
 		in.Close()
+		if err == nil {
+			err = errMoved
+		}
 		return nil, nil, t.openErr(err)
 	}
 	return old, in, nil
 }
 
-// seal gives the written temporary file the owner, group and mode of the file it replaces (old,
-// nil for a new file), or those the options ask for, and makes it durable. Owner and mode come
-// before the fsync so that it covers them.
+// seal gives the written temporary file the owner, group, mode and extended attributes (POSIX
+// ACLs among them) of the file it replaces (old, nil for a new file), or the owner the options ask
+// for, and makes it durable. Owner and mode come before the fsync so that it covers them.
 func (t *target) seal(tmp *tempFile, old fs.FileInfo) error {
 	mode, uid, gid := newFileMode, -1, -1
 	if old != nil {
 		mode = old.Mode() & modeBits
-		uid, gid, _ = Owner(old)
+		uid, gid, _ = owner.Of(old)
 	}
 	if t.cfg.uid >= 0 {
 		uid = t.cfg.uid
@@ -462,6 +446,12 @@ func (t *target) seal(tmp *tempFile, old fs.FileInfo) error {
 	// chown before chmod: chown clears the set-user-ID and set-group-ID bits.
 	if err := chownIfDiffers(tmp.f, uid, gid); err != nil {
 		return t.writeErr(err)
+	}
+	// Attributes before chmod: with an ACL, chmod sets the ACL's mask from the group bits, which
+	// are the old file's mask; without the old ACL the group bits would grant the owning group
+	// what the mask denied it.
+	if err := t.copyAttrs(tmp.f, old); err != nil {
+		return err
 	}
 	if err := tmp.f.Chmod(mode); err != nil {
 		return t.writeErr(err)
@@ -478,14 +468,23 @@ func (t *target) seal(tmp *tempFile, old fs.FileInfo) error {
 }
 
 // install renames the sealed temporary file over the target and makes the rename durable, or
-// rewrites the target in place when it cannot be renamed over.
+// rewrites the target in place when it cannot be renamed over, when the options ask for that, or
+// when the target is bind-mounted elsewhere: a rename would give this path a new inode while the
+// other mount kept showing the old one.
 func (t *target) install(tmp *tempFile) error {
+	if t.exists && (t.cfg.inPlace || boundElsewhere(t.path, t.info)) {
+		tmp.done = true
+		return t.rewriteInPlace(tmp.name)
+	}
 	err := t.cfg.rename(tmp.name, t.path)
 	switch {
 	case err == nil:
 		tmp.done = true
-		if err := t.syncDir(); err != nil {
+		if err := t.cfg.step("renamed"); err != nil {
 			return t.writeErr(err)
+		}
+		if err := t.syncDir(); err != nil {
+			return &NotDurableError{Path: t.shown, Err: cause(err)}
 		}
 		return nil
 	case t.exists && renameImpossible(err):

@@ -28,7 +28,9 @@ const (
 	helperEnv = "ATOMICFILE_TEST_HELPER" // "append", "prepend" or "check"
 	pathEnv   = "ATOMICFILE_TEST_PATH"
 	lineEnv   = "ATOMICFILE_TEST_LINE"
-	faultEnv  = "ATOMICFILE_TEST_FAULT" // "die-inplace": rename fails with EBUSY, exit mid-copy
+	killEnv   = "ATOMICFILE_TEST_KILL" // a step name: the helper SIGKILLs itself there
+	// inPlaceEnv, when set, makes the helper rewrite in place (WithInPlace).
+	inPlaceEnv = "ATOMICFILE_TEST_INPLACE"
 )
 
 func TestMain(m *testing.M) {
@@ -44,11 +46,16 @@ func runHelper(mode string) int {
 	switch mode {
 	case "append", "prepend":
 		var opts []Option
-		if os.Getenv(faultEnv) == "die-inplace" {
-			opts = append(opts, withRenameError(syscall.EBUSY), func(c *config) {
-				c.fault = func(step string) error {
-					if step == "inplace" {
-						os.Exit(3) // no deferred cleanup runs: as good as a crash
+		if os.Getenv(inPlaceEnv) != "" {
+			opts = append(opts, WithInPlace())
+		}
+		if step := os.Getenv(killEnv); step != "" {
+			opts = append(opts, func(c *config) {
+				c.fault = func(s string) error {
+					if s == step {
+						self, _ := os.FindProcess(os.Getpid())
+						self.Kill() // SIGKILL: no deferred cleanup runs
+						select {}   // the signal is on its way
 					}
 					return nil
 				}
@@ -58,9 +65,9 @@ func runHelper(mode string) int {
 		if mode == "prepend" {
 			edit = prependLine(os.Getenv(lineEnv))
 		}
-		err = Edit(context.Background(), path, edit, opts...)
+		err = editPath(context.Background(), path, edit, opts...)
 	case "check":
-		err = Check(path)
+		err = check(path)
 	default:
 		err = fmt.Errorf("unknown helper mode %q", mode)
 	}
@@ -217,6 +224,13 @@ func assertErrno(t *testing.T, err error, wantType any, errno syscall.Errno) {
 		if we.Err != errno {
 			t.Errorf("WriteError.Err = %#v (%v), want %v", we.Err, we.Err, errno)
 		}
+	case *ResolveError:
+		var re *ResolveError
+		if !errors.As(err, &re) {
+			t.Fatalf("got %v (%T), want *ResolveError", err, err)
+		}
+	default:
+		t.Fatalf("assertErrno cannot check for %T", wantType)
 	}
 	if !errors.Is(err, errno) {
 		t.Errorf("errors.Is(%v, %v) = false", err, errno)
@@ -228,7 +242,7 @@ func TestEditAppends(t *testing.T) {
 	path := filepath.Join(dir, "passwd")
 	old := passwdLines(3)
 	writeFile(t, path, old)
-	if err := Edit(context.Background(), path, appendLine("new:line")); err != nil {
+	if err := editPath(context.Background(), path, appendLine("new:line")); err != nil {
 		t.Fatal(err)
 	}
 	assertContent(t, path, append(old, "new:line\n"...))
@@ -241,7 +255,7 @@ func TestEditFnErrorWritesNothing(t *testing.T) {
 	old := passwdLines(3)
 	writeFile(t, path, old)
 	errUser := errors.New("user not found")
-	err := Edit(context.Background(), path, func(r io.Reader, w io.Writer) error {
+	err := editPath(context.Background(), path, func(r io.Reader, w io.Writer) error {
 		io.Copy(w, r)
 		return fmt.Errorf("deleting: %w", errUser)
 	})
@@ -256,7 +270,7 @@ func TestCreate(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "passwd")
 	for _, content := range []string{"first:x\n", "second:y\n"} { // new, then replaced
-		err := Create(context.Background(), path, func(w io.Writer) error {
+		err := createPath(context.Background(), path, func(w io.Writer) error {
 			_, err := io.WriteString(w, content)
 			return err
 		})
@@ -272,15 +286,15 @@ func TestMissingFileAndDirectory(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	for _, path := range []string{filepath.Join(dir, "passwd"), filepath.Join(dir, "nodir", "passwd")} {
-		err := Edit(ctx, path, appendLine("a:b"))
+		err := editPath(ctx, path, appendLine("a:b"))
 		assertErrno(t, err, (*OpenError)(nil), syscall.ENOENT)
 		if oe := (*OpenError)(nil); errors.As(err, &oe) && oe.Path != path {
 			t.Errorf("OpenError.Path = %q, want %q as given", oe.Path, path)
 		}
-		assertErrno(t, Check(path), (*OpenError)(nil), syscall.ENOENT)
+		assertErrno(t, check(path), (*OpenError)(nil), syscall.ENOENT)
 	}
 	path := filepath.Join(dir, "nodir", "passwd")
-	err := Create(ctx, path, func(w io.Writer) error { return nil })
+	err := createPath(ctx, path, func(w io.Writer) error { return nil })
 	assertErrno(t, err, (*WriteError)(nil), syscall.ENOENT)
 	if we := (*WriteError)(nil); errors.As(err, &we) && we.Path != path {
 		t.Errorf("WriteError.Path = %q, want %q as given", we.Path, path)
@@ -294,9 +308,9 @@ func TestMissingFileAndDirectory(t *testing.T) {
 func TestDirectoryGivenAsFile(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	assertErrno(t, Edit(ctx, dir, appendLine("a:b")), (*OpenError)(nil), syscall.EISDIR)
-	assertErrno(t, Create(ctx, dir, func(w io.Writer) error { return nil }), (*WriteError)(nil), syscall.EISDIR)
-	assertErrno(t, Check(dir), (*OpenError)(nil), syscall.EISDIR)
+	assertErrno(t, editPath(ctx, dir, appendLine("a:b")), (*OpenError)(nil), syscall.EISDIR)
+	assertErrno(t, createPath(ctx, dir, func(w io.Writer) error { return nil }), (*WriteError)(nil), syscall.EISDIR)
+	assertErrno(t, check(dir), (*OpenError)(nil), syscall.EISDIR)
 	assertOnly(t, dir)
 }
 
@@ -322,22 +336,22 @@ func TestResolve(t *testing.T) {
 		{"dangling", "dangling"},
 		{"", ""}, // realpath("") fails with ENOENT
 	} {
-		got, err := Resolve(tc.in)
+		got, err := resolve(tc.in)
 		if err != nil || got != tc.want {
-			t.Errorf("Resolve(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+			t.Errorf("resolve(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 		}
 	}
-	if _, err := Resolve("passwd/x"); !errors.Is(err, syscall.ENOTDIR) {
-		t.Errorf("Resolve(passwd/x) error = %v, want ENOTDIR", err)
+	if _, err := resolve("passwd/x"); !errors.Is(err, syscall.ENOTDIR) {
+		t.Errorf("resolve(passwd/x) error = %v, want ENOTDIR", err)
 	}
-	assertErrno(t, Check("passwd/x"), (*OpenError)(nil), syscall.ENOTDIR)
+	assertErrno(t, check("passwd/x"), (*ResolveError)(nil), syscall.ENOTDIR)
 	for _, l := range [][2]string{{"loop1", "loop2"}, {"loop2", "loop1"}} {
 		if err := os.Symlink(l[1], filepath.Join(dir, l[0])); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := Resolve("loop1"); !errors.Is(err, syscall.ELOOP) {
-		t.Errorf("Resolve(loop1) error = %v, want ELOOP as realpath gives", err)
+	if _, err := resolve("loop1"); !errors.Is(err, syscall.ELOOP) {
+		t.Errorf("resolve(loop1) error = %v, want ELOOP as realpath gives", err)
 	}
 }
 
@@ -345,7 +359,7 @@ func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "passwd")
 	writeFile(t, path, []byte("a:b\n"))
-	if err := Check(path); err != nil {
+	if err := check(path); err != nil {
 		t.Fatal(err)
 	}
 	assertContent(t, path, []byte("a:b\n"))
@@ -360,10 +374,10 @@ func TestSymlinkStaysALink(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := Edit(ctx, link, appendLine("c:d")); err != nil {
+	if err := editPath(ctx, link, appendLine("c:d")); err != nil {
 		t.Fatal(err)
 	}
-	if err := Create(ctx, link, func(w io.Writer) error {
+	if err := createPath(ctx, link, func(w io.Writer) error {
 		_, err := io.WriteString(w, "e:f\n")
 		return err
 	}); err != nil {
@@ -378,7 +392,7 @@ func TestSymlinkStaysALink(t *testing.T) {
 	if err := os.Symlink("created", dangling); err != nil {
 		t.Fatal(err)
 	}
-	if err := Create(ctx, dangling, func(w io.Writer) error {
+	if err := createPath(ctx, dangling, func(w io.Writer) error {
 		_, err := io.WriteString(w, "g:h\n")
 		return err
 	}); err != nil {
@@ -404,7 +418,7 @@ func holdLock(t *testing.T, path, line string, release <-chan struct{}) <-chan e
 	locked := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- Edit(context.Background(), path, func(r io.Reader, w io.Writer) error {
+		done <- editPath(context.Background(), path, func(r io.Reader, w io.Writer) error {
 			close(locked)
 			<-release
 			return appendLine(line)(r, w)
@@ -427,7 +441,7 @@ func TestLockTimeoutWithNotice(t *testing.T) {
 
 	var notices atomic.Int32
 	start := time.Now()
-	err := Edit(context.Background(), path, appendLine("waiter:1"),
+	err := editPath(context.Background(), path, appendLine("waiter:1"),
 		WithLockTimeout(300*time.Millisecond),
 		WithWaitNotice(50*time.Millisecond, func() { notices.Add(1) }))
 	waited := time.Since(start)
@@ -464,7 +478,7 @@ func TestWaiterFollowsReplacedFile(t *testing.T) {
 	waiting := make(chan struct{})
 	second := make(chan error, 1)
 	go func() {
-		second <- Edit(context.Background(), path, appendLine("second:2"),
+		second <- editPath(context.Background(), path, appendLine("second:2"),
 			WithWaitNotice(0, func() { close(waiting) }))
 	}()
 	select {
@@ -495,7 +509,7 @@ func TestContextCancel(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		var readErr, writeErr error
-		err := Edit(ctx, path, func(r io.Reader, w io.Writer) error {
+		err := editPath(ctx, path, func(r io.Reader, w io.Writer) error {
 			if _, err := io.CopyN(w, r, 100); err != nil {
 				return err
 			}
@@ -517,7 +531,7 @@ func TestContextCancel(t *testing.T) {
 	t.Run("fn ignores it", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		err := Edit(ctx, path, func(r io.Reader, w io.Writer) error {
+		err := editPath(ctx, path, func(r io.Reader, w io.Writer) error {
 			cancel()
 			return nil
 		})
@@ -531,7 +545,7 @@ func TestContextCancel(t *testing.T) {
 	t.Run("during fsync", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		err := Edit(ctx, path, appendLine("x:y"), func(c *config) {
+		err := editPath(ctx, path, appendLine("x:y"), func(c *config) {
 			c.sync = func(f *os.File) error {
 				cancel()
 				return f.Sync()
@@ -548,7 +562,7 @@ func TestContextCancel(t *testing.T) {
 		release := make(chan struct{})
 		held := holdLock(t, path, "held:1", release)
 		ctx, cancel := context.WithCancel(context.Background())
-		err := Edit(ctx, path, appendLine("waiter:1"), WithWaitNotice(10*time.Millisecond, cancel))
+		err := editPath(ctx, path, appendLine("waiter:1"), WithWaitNotice(10*time.Millisecond, cancel))
 		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), path) {
 			t.Errorf("Edit returned %v, want context.Canceled naming %s", err, path)
 		}
@@ -571,7 +585,7 @@ func TestIOErrors(t *testing.T) {
 	failSync := func(c *config) { c.sync = func(*os.File) error { return syscall.EIO } }
 	for name, opt := range map[string]Option{"write": withFault("write", syscall.EIO), "sync": failSync} {
 		t.Run(name, func(t *testing.T) {
-			err := Edit(context.Background(), path, func(r io.Reader, w io.Writer) error {
+			err := editPath(context.Background(), path, func(r io.Reader, w io.Writer) error {
 				if err := appendLine("x:y")(r, w); err != nil {
 					return fmt.Errorf("copying: %v", err) // %v: the type is lost here
 				}
@@ -629,7 +643,7 @@ func TestDurabilityOrder(t *testing.T) {
 		{syscall.EBUSY, []string{"sync temp", "rename", "sync dir", "sync passwd", "sync dir"}},
 	} {
 		ops = nil
-		if err := Edit(context.Background(), path, appendLine("c:d"), spy(tc.renameErr)); err != nil {
+		if err := editPath(context.Background(), path, appendLine("c:d"), spy(tc.renameErr)); err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(ops, tc.want) {
@@ -654,7 +668,7 @@ func TestStaleTempsRemoved(t *testing.T) {
 	for _, name := range append(slices.Clone(stale), notOurs...) {
 		writeFile(t, filepath.Join(dir, name), []byte("junk"))
 	}
-	if err := Edit(context.Background(), path, appendLine("c:d")); err != nil {
+	if err := editPath(context.Background(), path, appendLine("c:d")); err != nil {
 		t.Fatal(err)
 	}
 	assertOnly(t, dir, append([]string{"passwd"}, notOurs...)...)
@@ -674,12 +688,12 @@ func TestRenameImpossibleFallsBack(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := context.Background()
-			if err := Edit(ctx, path, appendLine("new:1"), withRenameError(errno)); err != nil {
+			if err := editPath(ctx, path, appendLine("new:1"), withRenameError(errno)); err != nil {
 				t.Fatal(err)
 			}
 			assertContent(t, path, append(old, "new:1\n"...))
 			// Shrinking must truncate.
-			if err := Create(ctx, path, func(w io.Writer) error {
+			if err := createPath(ctx, path, func(w io.Writer) error {
 				_, err := io.WriteString(w, "only:1\n")
 				return err
 			}, withRenameError(errno)); err != nil {
@@ -698,40 +712,28 @@ func TestRenameImpossibleFallsBack(t *testing.T) {
 	}
 }
 
-// TestInterruptedRewriteFinished stops an in-place rewrite half way, once by an error and once by
-// killing the process, and checks that the next run completes it before its own edit.
+// TestInterruptedRewriteFinished stops an in-place rewrite half way by an error and checks that
+// the next run completes it before its own edit. (TestKilledAtEachStep kills it there.)
 func TestInterruptedRewriteFinished(t *testing.T) {
 	old := passwdLines(3000)
 	newContent := append([]byte("new:1\n"), old...)
-	for _, how := range []string{"error", "exit"} {
-		t.Run(how, func(t *testing.T) {
-			dir := t.TempDir()
-			path := filepath.Join(dir, "passwd")
-			writeFile(t, path, old)
-			switch how {
-			case "error":
-				err := Edit(context.Background(), path, prependLine("new:1"),
-					withRenameError(syscall.EBUSY), withFault("inplace", syscall.EIO))
-				assertErrno(t, err, (*WriteError)(nil), syscall.EIO)
-			case "exit":
-				out, err := helper("prepend", path, "new:1", faultEnv+"=die-inplace").CombinedOutput()
-				if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != 3 {
-					t.Fatalf("helper: %v %s, want exit status 3", err, out)
-				}
-			}
-			// The copy stopped after its first buffer: neither the old nor the new file.
-			if got := readFile(t, path); bytes.Equal(got, old) || bytes.Equal(got, newContent) {
-				t.Fatal("the rewrite was not interrupted half way")
-			}
-			assertContent(t, filepath.Join(dir, ".passwd"+rewriteSuffix), newContent)
-
-			if err := Edit(context.Background(), path, appendLine("next:2")); err != nil {
-				t.Fatal(err)
-			}
-			assertContent(t, path, append(newContent, "next:2\n"...))
-			assertOnly(t, dir, "passwd")
-		})
+	dir := t.TempDir()
+	path := filepath.Join(dir, "passwd")
+	writeFile(t, path, old)
+	err := editPath(context.Background(), path, prependLine("new:1"),
+		withRenameError(syscall.EBUSY), withFault("inplace", syscall.EIO))
+	assertErrno(t, err, (*WriteError)(nil), syscall.EIO)
+	// The copy stopped after its first buffer: neither the old nor the new file.
+	if got := readFile(t, path); bytes.Equal(got, old) || bytes.Equal(got, newContent) {
+		t.Fatal("the rewrite was not interrupted half way")
 	}
+	assertContent(t, filepath.Join(dir, ".passwd"+rewriteSuffix), newContent)
+
+	if err := editPath(context.Background(), path, appendLine("next:2")); err != nil {
+		t.Fatal(err)
+	}
+	assertContent(t, path, append(newContent, "next:2\n"...))
+	assertOnly(t, dir, "passwd")
 }
 
 // TestMemoryFlat edits a file of a million lines and checks that the allocations stay far below
@@ -751,7 +753,7 @@ func TestMemoryFlat(t *testing.T) {
 
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	if err := Edit(context.Background(), path, appendLine("last:1")); err != nil {
+	if err := editPath(context.Background(), path, appendLine("last:1")); err != nil {
 		t.Fatal(err)
 	}
 	runtime.ReadMemStats(&after)
@@ -789,7 +791,7 @@ func BenchmarkEdit(b *testing.B) {
 	}
 	b.SetBytes(int64(len(content)))
 	for b.Loop() {
-		if err := Edit(context.Background(), path, copyThrough); err != nil {
+		if err := editPath(context.Background(), path, copyThrough); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // Purpose says what a run will do with a file, and so what Open checks before anything is read
@@ -53,30 +54,75 @@ type ResolveError struct {
 func (e *ResolveError) Error() string { return "cannot resolve " + e.Name + ": " + e.Err.Error() }
 func (e *ResolveError) Unwrap() error { return e.Err }
 
-// Open resolves name and checks that it can be used for p. Its errors are a *ResolveError, or an
-// *OpenError (for ForCreating a *WriteError) naming the path as the original tool shows it.
+// Open resolves name and checks that it can be used for p, before anything is read or any
+// password asked for: it must be a regular file (a stream, for ForCreating), reached through no
+// symbolic link that another user could have planted (see UnsafeLinkError; WithFollowUnsafeLinks
+// overrides), and open for reading (ForReading), reading and writing (ForEditing) or writing
+// (ForCreating, when it exists). Nothing is opened before its type is known, and that open neither
+// follows a link nor blocks, so a FIFO or device never stalls a run. Its errors are an
+// *UnsafeLinkError, a *ResolveError or an *OpenError (for ForCreating a *WriteError) naming the path as the
+// original tool shows it. The options hold for every later call on the File.
 func Open(name string, p Purpose, opts ...Option) (*File, error) {
 	f := &File{name: name, purpose: p, cfg: newConfig(opts)}
-	real, err := Resolve(name)
+	fail := func(path string, err error) error {
+		if ule := (*UnsafeLinkError)(nil); errors.As(err, &ule) {
+			return ule
+		}
+		if re := (*ResolveError)(nil); errors.As(err, &re) {
+			return re
+		}
+		if p == ForCreating {
+			return &WriteError{Path: path, Err: cause(err)}
+		}
+		return &OpenError{Path: path, Err: cause(err)}
+	}
+	real, fi, err := walk(name, f.cfg.followUnsafe)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// What the original's realpath step cannot get past (ENOTDIR, ELOOP) it reports in
+		// words of its own.
+		var ule *UnsafeLinkError
+		if !errors.As(err, &ule) {
+			err = &ResolveError{Name: name, Err: cause(err)}
+		}
+		return nil, fail(name, err)
+	}
 	if err != nil {
-		return nil, &ResolveError{Name: name, Err: cause(err)}
+		return nil, fail(name, err)
+	}
+	if fi == nil {
+		if p != ForCreating {
+			return nil, fail(name, syscall.ENOENT)
+		}
+		f.path = name
+		// /dev/stdout on a pipe leads through /proc's links to "pipe:[N]", which names no path:
+		// what the kernel opens is all there is to look at.
+		if sfi, err := os.Stat(name); err == nil && isStream(sfi) {
+			f.stream = true
+		}
+		return f, nil
 	}
 	f.path = real
-	switch p {
-	case ForCreating:
-		f.stream = IsStream(real)
-	case ForEditing:
-		if err := Check(real); err != nil {
-			return nil, err
-		}
-	case ForReading:
-		r, err := os.Open(real)
-		if err != nil {
-			return nil, &OpenError{Path: real, Err: cause(err)}
-		}
-		r.Close()
+	switch {
+	case fi.IsDir():
+		return nil, fail(real, syscall.EISDIR)
+	case p == ForCreating && isStream(fi):
+		f.stream = true
+		return f, nil
+	case !fi.Mode().IsRegular():
+		return nil, fail(real, errNotRegular)
 	}
-	return f, nil
+	flag := os.O_RDONLY
+	switch p {
+	case ForEditing:
+		flag = os.O_RDWR
+	case ForCreating:
+		flag = os.O_WRONLY
+	}
+	h, err := openRegular(real, flag)
+	if err != nil {
+		return nil, fail(real, err)
+	}
+	return f, h.Close()
 }
 
 // Name is the file's name as given to Open.
@@ -99,7 +145,7 @@ type Snapshot struct{ sum []byte }
 // Read calls fn with the file's current content, without the lock, and returns a snapshot of what
 // fn was given. Read errors are *OpenError.
 func (f *File) Read(ctx context.Context, fn func(r io.Reader) error) (Snapshot, error) {
-	in, err := os.Open(f.path)
+	in, err := openRegular(f.path, os.O_RDONLY)
 	if err != nil {
 		return Snapshot{}, &OpenError{Path: f.path, Err: cause(err)}
 	}
@@ -129,16 +175,18 @@ func IfUnchanged(s Snapshot) EditOption {
 
 // Edit locks the file, calls fn with a reader of its current content and a writer for the new
 // content and, when fn returns nil, replaces the file atomically and durably (see the package
-// documentation). On any error the file is untouched.
+// documentation). On any error the file is untouched, except for a *NotDurableError: the change is
+// made, but may not survive a power cut. Under the lock the path is resolved again under the same
+// rules as at Open, so a link planted since is refused too.
 func (f *File) Edit(ctx context.Context, fn func(r io.Reader, w io.Writer) error, conds ...EditOption) error {
 	var c editConfig
 	for _, o := range conds {
 		o(&c)
 	}
 	if c.since == nil {
-		return Edit(ctx, f.path, fn, f.opts()...)
+		return replace(ctx, f.path, true, fn, f.cfg)
 	}
-	return Edit(ctx, f.path, func(r io.Reader, w io.Writer) error {
+	return replace(ctx, f.path, true, func(r io.Reader, w io.Writer) error {
 		var sum hash.Hash = sha256.New()
 		tee := io.TeeReader(r, sum)
 		if err := fn(tee, w); err != nil {
@@ -151,15 +199,14 @@ func (f *File) Edit(ctx context.Context, fn func(r io.Reader, w io.Writer) error
 			return ErrChanged
 		}
 		return nil
-	}, f.opts()...)
+	}, f.cfg)
 }
 
 // Create writes the file anew with what fn writes: a new file is mode 0600, an existing one is
 // replaced keeping its mode, owner and group; a stream is written to directly.
 func (f *File) Create(ctx context.Context, fn func(w io.Writer) error) error {
-	return Create(ctx, f.path, fn, f.opts()...)
-}
-
-func (f *File) opts() []Option {
-	return []Option{func(c *config) { *c = *f.cfg }}
+	if f.stream {
+		return writeStream(f.path, fn)
+	}
+	return replace(ctx, f.path, false, func(_ io.Reader, w io.Writer) error { return fn(w) }, f.cfg)
 }

@@ -28,22 +28,37 @@ func lock(ctx context.Context, path string, edit bool, cfg *config) (*target, fu
 	noticed := cfg.notice == nil
 	retried := false
 	for {
-		t, err := locate(path, edit)
+		t, err := locate(path, edit, cfg)
 		if err != nil {
 			return nil, nil, err
 		}
-		t.cfg = cfg
 		unlock, err := tryLock(t)
+		if err == nil {
+			// The lock is on the name; what the name leads to may have changed while this run
+			// waited (a link redirected, the file made or removed), so it is looked up again.
+			now, err := locate(path, edit, cfg)
+			if err != nil {
+				unlock()
+				return nil, nil, err
+			}
+			if now.path == t.path {
+				return now, unlock, nil
+			}
+			unlock()
+			err = errMoved
+		}
 		switch {
-		case err == nil:
-			return t, unlock, nil
 		case errors.Is(err, errMoved) && !retried:
 			// The holder has just replaced the file: try the new one at once, but only once, so
 			// that a path that keeps changing is polled like a busy lock rather than spun on.
 			retried = true
 			continue
+		case errors.As(err, new(*PlantedFileError)):
+			return nil, nil, err
 		case !errors.Is(err, errBusy) && !errors.Is(err, errMoved):
-			return nil, nil, t.openErr(err)
+			// Taking the lock writes beside the file: a read-only file system or directory
+			// shows here first.
+			return nil, nil, t.writeErr(err)
 		}
 
 		waited := time.Since(start)

@@ -2,13 +2,9 @@ package atomicfile
 
 import (
 	"os"
-	"path/filepath"
 
 	"github.com/gofrs/flock"
 )
-
-// lockSuffix names the lock file beside a target on Windows.
-const lockSuffix = tempInfix + "lock"
 
 // tryLock takes the lock for t without waiting. Windows cannot rename over a file that is open
 // (Go opens files without FILE_SHARE_DELETE), so the target itself cannot hold the lock across the
@@ -16,7 +12,7 @@ const lockSuffix = tempInfix + "lock"
 // Removing fails while another run has it open, and that run removes it in turn; a lock file left
 // by a killed run is simply taken and removed by the next one.
 func tryLock(t *target) (func(), error) {
-	name := filepath.Join(filepath.Dir(t.path), "."+filepath.Base(t.path)+lockSuffix)
+	name := lockName(t.path)
 	fl := flock.New(name, flock.SetFlag(os.O_CREATE|os.O_RDWR))
 	ok, err := fl.TryLock()
 	if err != nil {

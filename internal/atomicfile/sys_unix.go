@@ -7,6 +7,15 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"github.com/mqpasswd/mqpasswd/internal/owner"
+)
+
+// The flags with which a file that was looked at is opened: a link or a FIFO put there since must
+// neither be followed nor block the run.
+const (
+	oNoFollow = syscall.O_NOFOLLOW
+	oNonBlock = syscall.O_NONBLOCK
 )
 
 func renameFile(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
@@ -27,16 +36,6 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// Owner returns the owner and group of the file fi describes, or -1, -1
-// and false where fi holds none (it did not come from the system).
-func Owner(fi fs.FileInfo) (uid, gid int, ok bool) {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return -1, -1, false
-	}
-	return int(st.Uid), int(st.Gid), true
-}
-
 // chownIfDiffers gives f this owner and group (-1: keep), calling chown only for what differs, so
 // that a user keeping their own file needs no privilege.
 func chownIfDiffers(f *os.File, uid, gid int) error {
@@ -44,7 +43,7 @@ func chownIfDiffers(f *os.File, uid, gid int) error {
 	if err != nil {
 		return err
 	}
-	cur, curGid, _ := Owner(fi)
+	cur, curGid, _ := owner.Of(fi)
 	if uid == cur {
 		uid = -1
 	}
@@ -55,6 +54,13 @@ func chownIfDiffers(f *os.File, uid, gid int) error {
 		return nil
 	}
 	return f.Chown(uid, gid)
+}
+
+// otherLinks reports whether the file fi describes has more than one name: one of ours never has,
+// and a hard link would let another name see what is written to it.
+func otherLinks(fi fs.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && st.Nlink > 1
 }
 
 // renameImpossible recognises a target that rename cannot replace although it is a file we may

@@ -29,9 +29,11 @@ func renameFile(oldpath, newpath string) error {
 // syncDir does nothing: a directory cannot be fsynced on Windows; renameFile writes through.
 func syncDir(string) error { return nil }
 
-// Owner reports no owner: Windows files have ACLs, which a new file inherits from its
-// directory like the file it replaces did.
-func Owner(fs.FileInfo) (uid, gid int, ok bool) { return -1, -1, false }
+// Windows has neither flag; a FIFO cannot appear at a file's path there, and links need privileges.
+const (
+	oNoFollow = 0
+	oNonBlock = 0
+)
 
 func chownIfDiffers(_ *os.File, uid, gid int) error {
 	if uid == -1 && gid == -1 {
@@ -39,6 +41,9 @@ func chownIfDiffers(_ *os.File, uid, gid int) error {
 	}
 	return errors.ErrUnsupported
 }
+
+// otherLinks is false: Windows' FileInfo carries no link count, and links there need privileges.
+func otherLinks(fs.FileInfo) bool { return false }
 
 // renameImpossible is false: Windows has no bind-mounted single files to fall back for.
 func renameImpossible(error) bool { return false }

@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,15 +10,45 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // tempInfix marks our files beside a target: ".<base>.mqpasswd-<16 hex digits>" for temporary
-// files, ".<base>.mqpasswd-rewrite" for an in-place rewrite in progress.
+// files, ".<base>.mqpasswd-rewrite" for an in-place rewrite in progress, ".<base>.mqpasswd-lock"
+// for the lock.
 const (
 	tempInfix     = ".mqpasswd-"
 	tempRandLen   = 16
 	rewriteSuffix = tempInfix + "rewrite"
+	lockSuffix    = tempInfix + "lock"
 )
+
+// nameMax is NAME_MAX, the longest file name Linux, the BSDs, macOS and NTFS accept, in bytes.
+const nameMax = 255
+
+// maxBase is the longest base name that fits in our names as it is: "." + base + the longest
+// suffix, the temporary files' infix and random digits.
+const maxBase = nameMax - 1 - len(tempInfix) - tempRandLen
+
+// stem is the part of our names that stands for a target named base: base itself, or, for a base
+// too long to fit (229 bytes and more), its first bytes and 16 hex digits of its SHA-256, so that
+// two long names with the same beginning get different stems.
+func stem(base string) string {
+	if len(base) <= maxBase {
+		return base
+	}
+	sum := sha256.Sum256([]byte(base))
+	n := maxBase - 1 - tempRandLen
+	for n > 0 && !utf8.RuneStart(base[n]) { // cut between characters, not inside one
+		n--
+	}
+	return base[:n] + "~" + hex.EncodeToString(sum[:tempRandLen/2])
+}
+
+// ourName is the name of our file with suffix beside target.
+func ourName(target, suffix string) string {
+	return filepath.Join(filepath.Dir(target), "."+stem(filepath.Base(target))+suffix)
+}
 
 // tempFile is a temporary file beside a target, removed by cleanup unless done says it was renamed.
 type tempFile struct {
@@ -32,7 +64,7 @@ type tempFile struct {
 func createTemp(target string) (*tempFile, error) {
 	dir, base := filepath.Dir(target), filepath.Base(target)
 	for range 100 {
-		name := filepath.Join(dir, fmt.Sprintf(".%s%s%0*x", base, tempInfix, tempRandLen, rand.Uint64()))
+		name := filepath.Join(dir, fmt.Sprintf(".%s%s%0*x", stem(base), tempInfix, tempRandLen, rand.Uint64()))
 		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		if err == nil {
 			return &tempFile{f: f, name: name}, nil
@@ -61,7 +93,7 @@ func (t *tempFile) cleanup() {
 // isTemp reports whether name is one of our temporary files for a target named base. It matches
 // the exact shape only, so that no file of the user's is ever taken for one.
 func isTemp(name, base string) bool {
-	rest, ok := strings.CutPrefix(name, "."+base+tempInfix)
+	rest, ok := strings.CutPrefix(name, "."+stem(base)+tempInfix)
 	if !ok || len(rest) != tempRandLen {
 		return false
 	}
@@ -91,6 +123,7 @@ func removeStaleTemps(target string) {
 
 // rewriteName is where the new content waits while a target that cannot be renamed over is
 // rewritten in place.
-func rewriteName(target string) string {
-	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+rewriteSuffix)
-}
+func rewriteName(target string) string { return ourName(target, rewriteSuffix) }
+
+// lockName is the lock file of target.
+func lockName(target string) string { return ourName(target, lockSuffix) }

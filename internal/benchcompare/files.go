@@ -42,7 +42,7 @@ func generate(dir string, users int, selected []benchCase) (*files, error) {
 			return nil, err
 		}
 	}
-	if need("update", "add", "delete") {
+	if need("update", "update-floor", "add", "delete") {
 		if f.big, err = gen("big.txt", users, entries); err != nil {
 			return nil, err
 		}

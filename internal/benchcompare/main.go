@@ -9,7 +9,8 @@
 // each tool under GNU time (%M): ru_maxrss of a child started by a Go program would include this
 // program's own memory, because Go starts children with vfork.
 //
-// It is run by "make bench-compare" and "make broker-cost"; see -h for the flags.
+// It is run by "make bench-compare" and "make broker-cost"; see -h for the flags. It is a module
+// of its own, so that "go install ./..." in the repository does not install it.
 package main
 
 import (
@@ -105,14 +106,20 @@ func printMachine() {
 	fmt.Printf("Machine: %s, %d cores%s; %s; mosquitto package %s.\n\n", cpu, runtime.NumCPU(), kernel, runtime.Version(), mosq)
 }
 
-// buildOurs builds the command as "make build" does.
+// buildOurs builds the command as "make build" does, in the repository that this module's
+// go.mod points to.
 func buildOurs(dir string) (string, error) {
+	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/mqpasswd/mqpasswd").Output()
+	if err != nil {
+		return "", fmt.Errorf("finding the repository (run from internal/benchcompare, or give -ours): %w", err)
+	}
 	bin := filepath.Join(dir, "mosquitto_passwd")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, "./cmd/mosquitto_passwd")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./cmd/mosquitto_passwd")
+	cmd.Dir = strings.TrimSpace(string(root))
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building our binary (run from the repository's top directory): %w", err)
+		return "", fmt.Errorf("building our binary: %w", err)
 	}
 	return bin, nil
 }

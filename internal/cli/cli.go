@@ -22,6 +22,8 @@ const (
 	ExitError        = 1
 	ExitMismatch     = 2   // the two passwords entered differ
 	ExitVerifyFailed = 3   // -v: wrong password, or no such user
+	ExitNoBroker     = 4   // --reload: no running broker found; the file is written
+	ExitNotDurable   = 5   // the change was made, but may not survive a power cut
 	ExitInterrupted  = 130 // SIGINT or SIGTERM, as a shell reports a death by SIGINT
 )
 
@@ -90,18 +92,7 @@ func terminal(stream any) (fd int, ok bool) {
 // the options' values) and explain (for everything after) choose its message
 // and exit code.
 func Main(args []string, s Streams) int {
-	out := &checkedWriter{w: s.Out}
-	s.Out = out
-	code := report(execute(args, s), s)
-	if out.err != nil {
-		fmt.Fprintf(s.ErrOut, msgStdout+"\n", strerror(out.err))
-		code = max(code, ExitError)
-	}
-	return code
-}
-
-// report prints what err says and returns its exit code.
-func report(err error, s Streams) int {
+	err := execute(args, s)
 	var e *Error
 	switch {
 	case err == nil:
@@ -110,7 +101,9 @@ func report(err error, s Streams) int {
 		io.WriteString(s.Out, usage)
 		return ExitError
 	case errors.As(err, &e):
-		fmt.Fprintln(s.ErrOut, e.Msg)
+		if e.Msg != "" {
+			fmt.Fprintln(s.ErrOut, e.Msg)
+		}
 		if e.Usage {
 			io.WriteString(s.Out, shortUsage)
 		}
@@ -121,38 +114,39 @@ func report(err error, s Streams) int {
 	}
 }
 
-// checkedWriter keeps the first error of the writes to w, and fails every
-// write after it, so that Main reports a standard output that could not be
-// written (a full disk, /dev/full) whichever write, or buffer's final flush,
-// met it.
-type checkedWriter struct {
-	w   io.Writer
-	err error
+func execute(args []string, s Streams) error {
+	o, err := parse(args, stdoutWriter{s.Out})
+	if err != nil || o == nil {
+		return explain(err, &Options{}, nil)
+	}
+	// Only now that there is work to interrupt: the usage text and argument
+	// errors, which start-up time matters most for, come without it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// A write to a closed pipe on stdout then fails with EPIPE instead of
+	// killing us with SIGPIPE, which the Go runtime does for fd 1 and 2:
+	// after the file was written, "| head -0" must not turn a done edit
+	// into a death by signal (explain words what was lost).
+	signal.Ignore(syscall.SIGPIPE)
+	return run(ctx, o, s)
 }
 
-func (c *checkedWriter) Write(p []byte) (int, error) {
-	if c.err != nil {
-		return 0, c.err
+// stdoutWriter marks the errors of writes to stdout as *stdoutError, so
+// that explain tells them from the password file's.
+type stdoutWriter struct{ w io.Writer }
+
+func (o stdoutWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil {
+		err = &stdoutError{err}
 	}
-	n, err := c.w.Write(p)
-	if err == nil && n < len(p) {
-		err = io.ErrShortWrite
-	}
-	c.err = err
 	return n, err
 }
 
-func execute(args []string, s Streams) error {
-	o, err := parse(args, s.Out)
-	if err != nil || o == nil {
-		return err
-	}
-	// Only now that there is work to interrupt: the usage text and argument
-	// errors come without it, and it is a tenth of a start-up (0.13 ms).
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return run(ctx, o, s)
-}
+type stdoutError struct{ err error }
+
+func (e *stdoutError) Error() string { return "standard output: " + e.err.Error() }
+func (e *stdoutError) Unwrap() error { return e.err }
 
 // parse reads and checks a command line. It returns nil Options, and no
 // error, when it has printed the help text, the version or a completion
@@ -164,7 +158,11 @@ func parse(args []string, out io.Writer) (*Options, error) {
 	o := &Options{}
 	ran := false
 	notOption := ""
-	cmd := newCommand(o, out)
+	// --help, --version and --completion print here, and their output is
+	// the result: a write that fails must fail the run. cobra's help
+	// function cannot return the error, so the writer keeps it.
+	printed := &checkedWriter{w: out}
+	cmd := newCommand(o, printed)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		// The original takes "-h" as a file name and then prints its usage
 		// with exit 1; --help is ours and exits 0.
@@ -183,6 +181,7 @@ func parse(args []string, out io.Writer) (*Options, error) {
 			return printCompletion(cmd, o.Completion, out)
 		}
 		ran = true
+		o.BrokerGiven = cmd.Flags().Changed("broker")
 		return validate(o, args)
 	}
 	if isCompletionRequest(args) {
@@ -199,9 +198,26 @@ func parse(args []string, out io.Writer) (*Options, error) {
 		cmd.SetArgs(append(options, positionals...))
 	}
 	if err := cmd.Execute(); err != nil || !ran {
+		if err == nil && printed.err != nil {
+			err = &stdoutError{printed.err}
+		}
 		return nil, err
 	}
 	return o, nil
+}
+
+// checkedWriter keeps the first error of the writes to w.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if c.err == nil {
+		c.err = err
+	}
+	return n, err
 }
 
 // Command returns the definition of the mosquitto_passwd command (its

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/hashconv"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 	"github.com/spf13/cobra"
@@ -38,9 +39,11 @@ var hashChoices = []cobra.Completion{
 }
 
 // registerCompletions tells cobra what each option's value and each
-// argument can be: the -H, --broker and --completion values, file names for
-// the password file, the users of that file for the username, and nothing
-// for the rest (a password, a number, a duration).
+// argument can be: the -H, --broker, --completion and --export values, file
+// names for the password file, --conf and --reload's PID file (and, by
+// cobra's default, for the files of --import, --import-hashed and -o), the
+// users of that file for the username, and nothing for the rest (a
+// password, a number, a duration).
 func registerCompletions(cmd *cobra.Command, o *Options) {
 	none := cobra.NoFileCompletions
 	values := map[string]cobra.CompletionFunc{
@@ -48,6 +51,12 @@ func registerCompletions(cmd *cobra.Command, o *Options) {
 		"broker": cobra.FixedCompletions([]cobra.Completion{
 			cobra.CompletionWithDesc(pwhash.Broker20.String(), "12-byte salts: every broker (default)"),
 			cobra.CompletionWithDesc(pwhash.Broker21.String(), "64-byte salts: 2.0 brokers refuse them"),
+			cobra.CompletionWithDesc(pwhash.Broker21Argon2.String(), "2.1 built with argon2: argon2id too"),
+		}, cobra.ShellCompDirectiveNoFileComp),
+		"export": cobra.FixedCompletions([]cobra.Completion{
+			cobra.CompletionWithDesc(string(hashconv.Dynsec), "a dynamic-security plugin configuration"),
+			cobra.CompletionWithDesc(string(hashconv.GoAuth), "mosquitto-go-auth user:PBKDF2$sha512$ lines"),
+			cobra.CompletionWithDesc(string(hashconv.Passlib), "passlib user:$pbkdf2-sha512$ lines"),
 		}, cobra.ShellCompDirectiveNoFileComp),
 		"completion":   cobra.FixedCompletions([]cobra.Completion{"bash", "zsh", "fish", "powershell"}, cobra.ShellCompDirectiveNoFileComp),
 		"iterations":   none,
@@ -62,8 +71,10 @@ func registerCompletions(cmd *cobra.Command, o *Options) {
 	cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		// The second argument is a user of an existing file: not for -c (a
 		// new file), nor where there is no username (-U, --list, --check,
-		// --import); -n has no file, its first argument is the username.
-		editsUser := !o.Create && !o.HashFile && !o.Print && o.List == "" && o.Check == "" && o.Import == ""
+		// --import, --import-hashed, --export); -n has no file, its first
+		// argument is the username.
+		editsUser := !o.Create && !o.HashFile && !o.Print && o.List == "" && o.Check == "" && o.Import == "" &&
+			o.ImportHashed == "" && o.Export == ""
 		switch {
 		case len(args) == 0 && !o.Print:
 			return nil, cobra.ShellCompDirectiveDefault

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mqpasswd/mqpasswd/internal/hashconv"
 	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
@@ -41,6 +42,20 @@ func TestParseExtrasErrors(t *testing.T) {
 		{"--owner 0 -v pw u", "Error: -v and --owner cannot be used together."},
 		{"--owner 0 -n u", "Error: -n and --owner cannot be used together."},
 		{"--owner 0 --list pw", "Error: --list and --owner cannot be used together."},
+		// --import-hashed and --export are operations like the others.
+		{"--import src --import-hashed src pw", "Error: --import and --import-hashed cannot be used together."},
+		{"-c --export dynsec pw", "Error: -c and --export cannot be used together."},
+		{"--import-hashed src --export goauth pw", "Error: --import-hashed and --export cannot be used together."},
+		{"-b --import-hashed src pw", "Error: -b and --import-hashed cannot be used together."},
+		{"-i --export passlib pw", "Error: -i and --export cannot be used together."},
+		{"--json --export dynsec pw", msgJSONOnly},
+		{"-o out pw u", msgOutputOnly},
+		{"-o out --list pw", msgOutputOnly},
+		{"--if-changed --export dynsec pw", "Error: --export and --if-changed cannot be used together."},
+		{"--owner 0 --export dynsec pw", msgExportOwner},
+		{"--owner 0 --export dynsec -o - pw", msgExportOwner},
+		{"--export md5 pw", "Error: Unknown export format 'md5'; use dynsec, goauth or passlib."},
+		{"--export", "Error: Option --export needs a value."},
 		// Positionals.
 		{"-v pw", msgVerifyArgs},
 		{"-v -b pw u", msgVerifyBatchArgs},
@@ -51,6 +66,10 @@ func TestParseExtrasErrors(t *testing.T) {
 		{"-n u extra", "usage"},
 		{"--import src", msgImportArgs},
 		{"--import src pw extra", "usage"},
+		{"--import-hashed src", "Error: --import-hashed argument given but password file missing."},
+		{"--import-hashed src pw extra", "usage"},
+		{"--export dynsec -o out", "Error: --export argument given but password file missing."},
+		{"--export goauth pw extra", "usage"},
 		{"--list", "Error: --list argument given but password file missing."},
 		{"--check --json", "Error: --check argument given but password file missing."},
 		{"--list pw extra", "usage"},
@@ -59,7 +78,8 @@ func TestParseExtrasErrors(t *testing.T) {
 		{"-v pw a:b", msgUsernameColon},
 		{"-n -b '' p", msgUsernameEmpty},
 		// Rules on the arguments.
-		{"-c --import src -", msgImportStdout},
+		{"-c --import src -", "Error: -c - prints to standard output, which --import cannot do; to create a file named -, give it as ./-."},
+		{"-c --import-hashed src -", "Error: -c - prints to standard output, which --import-hashed cannot do; to create a file named -, give it as ./-."},
 		{"--owner 0 -c -b - u p", "Error: -c - and --owner cannot be used together."},
 	}
 	for _, tt := range tests {
@@ -93,6 +113,14 @@ func TestParseExtras(t *testing.T) {
 		{[]string{"--import", "-", "pw"}, func(o *Options) bool { return o.Import == "-" && o.File == "pw" }},
 		{[]string{"-c", "--import", "u.txt", "pw"}, func(o *Options) bool { return o.Import == "u.txt" && o.Create && o.File == "pw" }},
 		{[]string{"--if-changed", "--import", "u.txt", "pw"}, func(o *Options) bool { return o.Import == "u.txt" && o.IfChanged }},
+		{[]string{"-c", "--import-hashed", "-", "pw"}, func(o *Options) bool { return o.ImportHashed == "-" && o.Create && o.File == "pw" }},
+		{[]string{"--if-changed", "--broker", "2.1", "--import-hashed", "h.txt", "pw"}, func(o *Options) bool {
+			return o.ImportHashed == "h.txt" && o.IfChanged && o.Broker == pwhash.Broker21
+		}},
+		{[]string{"--export", "dynsec", "pw"}, func(o *Options) bool { return o.Export == hashconv.Dynsec && o.File == "pw" && o.Output == "" }},
+		{[]string{"--export=goauth", "-o", "out", "--owner", "1883", "pw"}, func(o *Options) bool {
+			return o.Export == hashconv.GoAuth && o.Output == "out" && o.Owner.HasUID && o.File == "pw"
+		}},
 		{[]string{"--if-changed", "-b", "pw", "u", "p"}, func(o *Options) bool { return o.IfChanged && o.Password == "p" }},
 		{[]string{"--owner", "mosquitto", "-b", "pw", "u", "p"}, func(o *Options) bool { return o.OwnerName == "mosquitto" && o.Owner.HasUID && !o.Owner.HasGID }},
 		// Original command lines keep their meaning: options end at the

@@ -22,9 +22,15 @@ const examples = `  # a new file with a first user; the password is asked for tw
   mosquitto_passwd -U /etc/mosquitto/passwd
   # print a line instead of writing a file
   mosquitto_passwd -c -b - alice secret
+  # merge another broker's password file, or passlib and go-auth hashes
+  mosquitto_passwd --import-hashed other/passwd /etc/mosquitto/passwd
+  # the same users for the dynamic-security plugin (stop the broker first)
+  mosquitto_passwd --export dynsec -o dynamic-security.json /etc/mosquitto/passwd
   # a file for Mosquitto 2.1 brokers only: 64-byte salts
   mosquitto_passwd --broker 2.1 -b /etc/mosquitto/passwd erin secret
-  # make a running broker reload the file
-  kill -HUP $(pidof mosquitto)
+  # change a password and make the running broker reload the file, once checked
+  mosquitto_passwd --reload -b /etc/mosquitto/passwd alice 'n3w'
+  # every password file a broker's configuration loads, and its listeners
+  mosquitto_passwd --check --conf /etc/mosquitto/mosquitto.conf
   # shell completion for bash
   source <(mosquitto_passwd --completion bash)`

@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/hashconv"
 	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+	"github.com/mqpasswd/mqpasswd/internal/reload"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -22,6 +24,7 @@ type Options struct {
 	Hash        pwhash.Algorithm
 	Iterations  int // 0: none chosen, the algorithm's default
 	Broker      pwhash.Broker
+	BrokerGiven bool // --broker was given, not left at its default
 	Batch       bool
 	Create      bool
 	Delete      bool
@@ -38,16 +41,28 @@ type Options struct {
 	Import      string // --import SRC: user:password lines, - for stdin
 	OwnerName   string // --owner USER[:GROUP] as given
 	IfChanged   bool   // --if-changed
+	Conf        string // --conf FILE: the broker's mosquitto.conf
+	Reload      string // --reload[=PIDFILE]: a PID file, or reloadAny
+	UnsafeLinks bool   // --follow-unsafe-links
+	InPlace     bool   // --in-place
+
+	ImportHashed string          // --import-hashed SRC: user:hash lines, - for stdin
+	Export       hashconv.Format // --export FORMAT
+	Output       string          // -o OUT: where --export writes, - or "" for stdout
 
 	File     string
 	User     string
 	Password string     // batch mode only
 	Owner    owner.Spec // --owner, looked up; zero without it
+	// FileFromConf says that the password file was left out for --conf to
+	// name (run then sets File); for --check, that every password file of
+	// the configuration is checked.
+	FileFromConf bool
 }
 
 // dashArg is the file name "-": the standard output for -c (Mosquitto 2.1
-// prints the line instead of writing a file), the standard input for
-// --import.
+// prints the line instead of writing a file) and for -o, the standard input
+// for --import and --import-hashed.
 const dashArg = "-"
 
 // fileArgLater is the value of --list and --check given without "=FILE":
@@ -55,6 +70,10 @@ const dashArg = "-"
 // between (--list --json passwd), as options end at the first argument that
 // is not one.
 const fileArgLater = "\x00"
+
+// reloadAny is the value of --reload given without "=PIDFILE": the broker is
+// then found through --conf's pid_file, or by its executable's name.
+const reloadAny = "\x00"
 
 // bindFlags declares every option on fs, bound to o, with its default. A
 // value is checked as it is read, so that, as in the original, the first bad
@@ -77,7 +96,7 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 	fs.BoolVarP(&o.Create, "create", "c", false, "create the password file, replacing an existing one; with the file name -, print the line on stdout")
 	fs.BoolVarP(&o.Delete, "delete", "D", false, "delete the user (every entry of it)")
 	fs.BoolVarP(&o.HashFile, "update-file", "U", false, "hash every user:plaintext entry of the file; entries that already hold a hash are left alone")
-	fs.TextVar(&o.Broker, "broker", pwhash.Broker20, "the broker generation the file is for: 2.0 (12-byte salts, which every broker accepts) or 2.1 (64-byte salts, which 2.0 brokers refuse)")
+	fs.TextVar(&o.Broker, "broker", pwhash.Broker20, "the broker generation the file is for: 2.0 (12-byte salts, which every broker accepts), 2.1 (64-byte salts, which 2.0 brokers refuse) or 2.1-argon2 (2.1 built with argon2, which also loads argon2id)")
 	o.LockTimeout = atomicfile.DefaultLockTimeout
 	fs.Func("lock-timeout", "how long to wait while another mosquitto_passwd is changing the same file", func(s string) error {
 		d, err := time.ParseDuration(s)
@@ -110,14 +129,32 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 	})
 	fs.BoolVar(&o.JSON, "json", false, "with --list or --check: print JSON")
 	fs.StringVar(&o.Import, "import", "", "add or update the users of user:password lines read from this file (- for stdin) in one atomic rewrite: --import SRC passwordfile; with -c, create the file with them alone")
-	fs.StringVar(&o.OwnerName, "owner", "", "give the written file this owner and group (USER, USER:GROUP or :GROUP, by name or number); for --check, the owner the file should have")
+	fs.StringVar(&o.OwnerName, "owner", "", "give the written file this owner and group (USER, USER:GROUP or :GROUP, by name or number): the broker's user, for --check and --reload too; as root, a new file otherwise goes to the user --conf, PUID/PGID or the local mosquitto user names")
 	fs.BoolVar(&o.IfChanged, "if-changed", false, "leave a user whose password already verifies untouched, and the file unwritten when nothing changed")
+	fs.StringVar(&o.Conf, "conf", "", "the broker's mosquitto.conf: its user owns new files and is the one --check judges access for; --check --conf FILE alone checks every password file it loads and its listeners; other commands may leave out the password file when it names exactly one")
+	fs.Func("reload", "after a write that changed the file, validate it for --broker (without it, for 2.0 and 2.1 alike) and make the broker reload it (SIGHUP): the PID in PIDFILE, else --conf's pid_file, else every process named mosquitto; nothing is signalled when the file would make the broker drop users or quit; exit 4 when no broker runs", func(s string) error {
+		o.Reload = s
+		return nil
+	})
+	fs.BoolVar(&o.UnsafeLinks, "follow-unsafe-links", false, "follow a symbolic link to the password file although another user could have planted it (a link not yours, in a directory others can write); refused by default")
+	fs.BoolVar(&o.InPlace, "in-place", false, "rewrite the file in place instead of replacing it, for a file bind-mounted into a container where this run cannot see that mount (another host, a rootless runtime); found by itself otherwise")
+	fs.StringVar(&o.ImportHashed, "import-hashed", "", "as --import, for user:hash lines: $7$, $6$ and $argon2id$ as given, passlib's $pbkdf2-sha512$ and mosquitto-go-auth's PBKDF2$sha512$ as the same $7$; a hash the --broker generation cannot load is a bad line: --import-hashed SRC passwordfile")
+	fs.Func("export", "write the users of the password file, without passwords, as dynsec (a dynamic-security plugin configuration for the --broker generation), goauth or passlib (user:hash lines); exit 1 when an entry was left out: --export FORMAT [-o OUT] passwordfile", func(s string) error {
+		f, err := hashconv.ParseFormat(s)
+		if err != nil {
+			return fail(ExitError, msgUnknownFormat, s)
+		}
+		o.Export = f
+		return nil
+	})
+	fs.StringVarP(&o.Output, "output", "o", "", "with --export: write to this file, replaced atomically, instead of standard output")
 
 	// The defaults the manual page shows, which a Func flag cannot know.
 	fs.Lookup("iterations").DefValue = strconv.Itoa(pwhash.DefaultIterations)
 	fs.Lookup("lock-timeout").DefValue = atomicfile.DefaultLockTimeout.String()
 	fs.Lookup("list").NoOptDefVal = fileArgLater
 	fs.Lookup("check").NoOptDefVal = fileArgLater
+	fs.Lookup("reload").NoOptDefVal = reloadAny
 }
 
 // atoi is C's atoi as glibc implements it (strtol, then truncated to int):
@@ -216,11 +253,13 @@ func validate(o *Options, args []string) error {
 		list     = operation{"--list", o.List != ""}
 		check    = operation{"--check", o.Check != ""}
 		imp      = operation{"--import", o.Import != ""}
-		ops      = []operation{create, del, hashFile, verify, printOp, list, check, imp}
+		hashed   = operation{"--import-hashed", o.ImportHashed != ""}
+		export   = operation{"--export", o.Export != ""}
+		ops      = []operation{create, del, hashFile, verify, printOp, list, check, imp, hashed, export}
 	)
 	for i, a := range ops {
 		for _, b := range ops[i+1:] {
-			if a.set && b.set && !(a == create && b == imp) {
+			if a.set && b.set && !(a == create && (b == imp || b == hashed)) {
 				return fail(ExitError, msgConflict, a.name, b.name)
 			}
 		}
@@ -237,14 +276,33 @@ func validate(o *Options, args []string) error {
 		return fail(ExitError, msgConflict, "-i", "-D")
 	case o.Stdin && o.HashFile:
 		return fail(ExitError, msgConflict, "-i", "-U")
-	case (o.Batch || o.Stdin) && (inspect || imp.set):
-		return fail(ExitError, msgConflict, password, firstSet(list, check, imp))
+	case (o.Batch || o.Stdin) && (inspect || imp.set || hashed.set || export.set):
+		return fail(ExitError, msgConflict, password, firstSet(list, check, imp, hashed, export))
 	case o.JSON && !inspect:
 		return fail(ExitError, msgJSONOnly)
-	case o.IfChanged && (o.Create || o.Delete || o.HashFile || o.Verify || o.Print || inspect):
-		return fail(ExitError, msgConflict, firstSet(create, del, hashFile, verify, printOp, list, check), "--if-changed")
+	case o.Output != "" && !export.set:
+		return fail(ExitError, msgOutputOnly)
+	case o.IfChanged && (o.Create || o.Delete || o.HashFile || o.Verify || o.Print || inspect || export.set):
+		return fail(ExitError, msgConflict, firstSet(create, del, hashFile, verify, printOp, list, check, export), "--if-changed")
 	case o.OwnerName != "" && (o.Verify || o.Print || list.set):
 		return fail(ExitError, msgConflict, firstSet(verify, printOp, list), "--owner")
+	case o.OwnerName != "" && export.set && (o.Output == "" || o.Output == dashArg):
+		// --owner is for the file written; without -o that is stdout.
+		return fail(ExitError, msgExportOwner)
+	case o.Conf != "" && o.Print:
+		return fail(ExitError, msgConflict, "-n", "--conf")
+	case o.Reload != "" && (o.Verify || o.Print || inspect || export.set):
+		return fail(ExitError, msgConflict, firstSet(verify, printOp, list, check, export), "--reload")
+	case o.Reload != "" && !reload.Supported:
+		return fail(ExitError, msgReloadUnsupported)
+	}
+
+	// With --conf the password file may be left out when the configuration
+	// names it: exactly one argument fewer than the command takes. No
+	// original command line has --conf, so this changes none of them.
+	if o.Conf != "" && !o.Print && len(args) == positionals(o)-1 {
+		args = append([]string{""}, args...)
+		o.FileFromConf = true
 	}
 
 	// The positional arguments: the original's rules 10-14, and ours. Too
@@ -266,6 +324,9 @@ func validate(o *Options, args []string) error {
 	case imp.set:
 		checkUser = false
 		err = fill(args, msgImportArgs, &o.File)
+	case hashed.set || export.set:
+		checkUser = false
+		err = fill(args, fmt.Sprintf(msgInspectArgs, firstSet(hashed, export)), &o.File)
 	case inspect:
 		checkUser = false
 		option, file := "--list", o.List
@@ -344,19 +405,49 @@ func validate(o *Options, args []string) error {
 
 	// The rules on the arguments themselves.
 	switch {
-	case imp.set && o.Create && o.File == dashArg:
+	case (imp.set || hashed.set) && o.Create && o.File == dashArg:
 		// Elsewhere "-c -" prints the line; an import has no line to print.
-		return fail(ExitError, msgImportStdout)
+		return fail(ExitError, msgImportStdout, firstSet(imp, hashed))
 	case o.Hash == pwhash.PBKDF2 && o.Iterations > pwhash.MaxIterations:
 		// pwhash refuses it too, but only after the password was typed.
 		return fail(ExitError, msgIterationsHigh, pwhash.MaxIterations)
 	case o.OwnerName != "" && o.Create && o.File == dashArg:
 		return fail(ExitError, msgConflict, "-c -", "--owner")
+	case o.Reload != "" && o.Create && o.File == dashArg:
+		return fail(ExitError, msgConflict, "-c -", "--reload")
 	case o.OwnerName != "":
 		o.Owner, err = parseOwner(o.OwnerName)
 		return err
 	}
 	return nil
+}
+
+// positionals is how many arguments the command line's operation takes, the
+// password file first: as many as validate fills in (for -c and -D, the
+// fewest they take).
+func positionals(o *Options) int {
+	switch {
+	case o.Verify && o.Batch:
+		return 3
+	case o.Verify:
+		return 2
+	case o.Import != "" || o.ImportHashed != "" || o.Export != "":
+		return 1
+	case o.List != "" || o.Check != "":
+		if o.List == fileArgLater || o.Check == fileArgLater {
+			return 1
+		}
+		return 0
+	case o.Create && o.Batch:
+		return 3
+	case o.Create, o.Delete:
+		return 2
+	case o.HashFile:
+		return 1
+	case o.Batch:
+		return 3
+	}
+	return 2
 }
 
 // fill sets dst to args, one each, for our own operations: too few give the

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -53,7 +54,7 @@ func TestParseErrors(t *testing.T) {
 		{"-b -h pw u", "usage"},
 		{"-- pw u", msgTooManyPlain},
 		{"--x pw u", "Error: Unknown option '--x'."},
-		{"--broker 1.6 pw u", "Error: Unknown broker version '1.6'; use 2.0 or 2.1."},
+		{"--broker 1.6 pw u", "Error: Unknown broker version '1.6'; use 2.0, 2.1 or 2.1-argon2."},
 		{"--lock-timeout soon pw u", "Error: Invalid lock timeout 'soon'; use a duration such as 30s."},
 	}
 	for _, tt := range tests {
@@ -119,7 +120,7 @@ func TestParse(t *testing.T) {
 		{[]string{"-b", "pw", "u", "--version"}, Options{Batch: true, File: "pw", User: "u", Password: "--version"}},
 		{[]string{"-U", "-b", "pw"}, Options{HashFile: true, Batch: true, File: "pw"}},
 		{[]string{"-H", "sha512", "-I", "12x", "-H", "argon2", "pw", "u"}, Options{Hash: pwhash.Argon2id, Iterations: 12, File: "pw", User: "u"}},
-		{[]string{"--broker", "2.1", "-c", "-", "u"}, Options{Broker: pwhash.Broker21, Create: true, File: "-", User: "u"}},
+		{[]string{"--broker", "2.1", "-c", "-", "u"}, Options{Broker: pwhash.Broker21, BrokerGiven: true, Create: true, File: "-", User: "u"}},
 		{[]string{"--lock-timeout", "1m", "pw", "u"}, Options{LockTimeout: time.Minute, File: "pw", User: "u"}},
 	}
 	for _, tt := range tests {
@@ -201,13 +202,17 @@ func TestExplain(t *testing.T) {
 		{Options{Delete: true}, wrap(&pwfile.ParseError{Line: 7, Err: pwfile.ErrUserNotFound}), ExitError, "Error: Corrupt password file at line 7.\nWarning: User u not found in password file."},
 		{Options{Verify: true}, wrap(pwfile.ErrUserNotFound), ExitVerifyFailed, "Error: User u not found in password file."},
 		{Options{Delete: true}, wrap(pwfile.ErrUserNotFound), ExitError, "Warning: User u not found in password file."},
-		{Options{Import: "src"}, wrap(atomicfile.ErrChanged), ExitError, "Error: pw changed while the import ran; nothing was written. Run the import again."},
+		{Options{Import: "src"}, wrap(atomicfile.ErrChanged), ExitError, "Error: pw changed while the import ran, 3 times; nothing was written. Run the import again when fewer edits run at once."},
+		{Options{HashFile: true}, wrap(atomicfile.ErrChanged), ExitError, "Error: pw changed while its passwords were hashed, 3 times; nothing was written. Run -U again when fewer edits run at once."},
 		{Options{Check: "pw"}, wrap(&fs.PathError{Op: "lstat", Path: "pw", Err: syscall.EACCES}), ExitError, "Error: Unable to open password file pw. Permission denied."},
 		{Options{List: "pw"}, wrap(&atomicfile.OpenError{Path: "/d/pw", Err: syscall.EISDIR}), ExitError, "Error: Unable to open password file /d/pw. Is a directory."},
 		{Options{Create: true}, wrap(&atomicfile.OpenError{Path: "/d/pw", Err: syscall.EACCES}), ExitError, "Error: Unable to open file /d/pw for writing. Permission denied."},
 		{Options{}, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to write password file pw. No space left on device."},
 		{Options{Create: true}, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to open file pw for writing. No space left on device."},
 		{Options{Create: true, Import: "src"}, wrap(&atomicfile.WriteError{Path: "pw", Err: syscall.ENOSPC}), ExitError, "Error: Unable to write password file pw. No space left on device."},
+		{Options{}, wrap(&atomicfile.NotDurableError{Path: "/d/pw", Err: syscall.EIO}), ExitNotDurable, "Error: /d/pw was changed, but the change could not be made durable (Input/output error): it may not survive a power cut. Running the same command again is safe."},
+		{Options{}, wrap(&atomicfile.AttrError{Path: "/d/pw", Attr: "system.posix_acl_access", Err: syscall.ENOTSUP}), ExitError, "Error: Unable to keep the extended attribute system.posix_acl_access of /d/pw (Operation not supported); the password file is unchanged."},
+		{Options{}, wrap(&atomicfile.PlantedFileError{Path: "/d/.pw.mqpasswd-lock", Reason: "a symbolic link"}), ExitError, "Error: Refusing to use /d/.pw.mqpasswd-lock: a symbolic link. It is not a file mosquitto_passwd left there; look at it and remove it. The password file is unchanged."},
 	}
 	for _, tt := range tests {
 		tt.o.File, tt.o.User = "pw", "u"
@@ -226,10 +231,10 @@ func TestHelpDocumentsEveryOption(t *testing.T) {
 		if f.Hidden {
 			return
 		}
-		if !strings.Contains(usage, " --"+f.Name+" ") && !strings.Contains(usage, " --"+f.Name+",") {
+		if !regexp.MustCompile(`\s--` + f.Name + `[\s,\[]`).MatchString(usage) {
 			t.Errorf("--help does not document --%s", f.Name)
 		}
-		if f.Shorthand != "" && !strings.Contains(usage, " -"+f.Shorthand+", --"+f.Name+" :") {
+		if f.Shorthand != "" && !strings.Contains(usage, "\n -"+f.Shorthand+", --"+f.Name+" ") {
 			t.Errorf("--help does not give -%s as --%s", f.Shorthand, f.Name)
 		}
 	})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
+	"github.com/mqpasswd/mqpasswd/internal/brokerconf"
 	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
@@ -25,9 +26,11 @@ const lockNoticeAfter = time.Second
 // run runs the operation a validated command line asks for. It opens the
 // password file once, as the operation needs it, before any password is
 // asked for (the original opens the file first, so a missing file is
-// reported before the user types anything), except that --import reads and
-// checks its source first. Every error goes through explain.
+// reported before the user types anything), except that --import and
+// --import-hashed read and check their source first. Every error goes
+// through explain.
 func run(ctx context.Context, o *Options, s Streams) error {
+	s.Out = stdoutWriter{s.Out}
 	// The original accepts such names too; "passwd --list" is one.
 	if strings.HasPrefix(o.User, "-") {
 		fmt.Fprintf(s.ErrOut, msgUsernameOption+"\n", o.User)
@@ -36,10 +39,20 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	if o.Print || o.Create && o.File == dashArg {
 		return explain(printLine(ctx, o, s, pr), o, nil)
 	}
-	var creds []pwfile.Credential
-	if o.Import != "" {
+	var cfg *brokerconf.Config
+	if o.Conf != "" {
 		var err error
-		if creds, err = readImport(o, s); err != nil {
+		if cfg, err = readConf(o); err != nil {
+			return err
+		}
+		if o.FileFromConf && o.Check != "" {
+			return explain(checkConf(ctx, o, s, cfg), o, nil)
+		}
+	}
+	var src importSource
+	if o.Import != "" || o.ImportHashed != "" {
+		var err error
+		if src, err = readImport(o, s); err != nil {
 			return err
 		}
 	}
@@ -47,16 +60,27 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	switch {
 	case o.Create:
 		purpose = atomicfile.ForCreating
-	case o.Verify || o.List != "" || o.Check != "":
+	case o.Verify || o.List != "" || o.Check != "" || o.Export != "":
 		purpose = atomicfile.ForReading
 	}
 	f, err := atomicfile.Open(o.File, purpose, fileOptions(o, s)...)
+	if err == nil && o.Create {
+		f, err = forBroker(o, s, cfg, f, fileOptions(o, s))
+	}
 	if err != nil {
 		return explain(err, o, nil)
 	}
+	// What the file was before the operation, for --reload to tell whether
+	// it wrote anything.
+	var before fs.FileInfo
+	if o.Reload != "" {
+		before, _ = f.Stat()
+	}
 	switch {
-	case o.Import != "":
-		err = importUsers(ctx, o, s, f, creds)
+	case src != nil:
+		err = importUsers(ctx, o, s, f, src)
+	case o.Export != "":
+		err = exportUsers(ctx, o, s, f, cfg)
 	case o.Create:
 		err = create(ctx, o, s, pr, f)
 	case o.Delete:
@@ -68,21 +92,32 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	case o.List != "":
 		err = list(ctx, o, s, f)
 	case o.Check != "":
-		err = check(ctx, o, s, f)
+		err = check(ctx, o, s, f, cfg)
 	default:
 		err = set(ctx, o, s, pr, f)
+	}
+	if err == nil && o.Reload != "" && changedSince(f, before) {
+		err = reloadBroker(o, s, cfg)
 	}
 	return explain(err, o, f)
 }
 
 func fileOptions(o *Options, s Streams) []atomicfile.Option {
-	return []atomicfile.Option{
+	opts := []atomicfile.Option{
 		atomicfile.WithLockTimeout(o.LockTimeout),
 		atomicfile.WithWaitNotice(lockNoticeAfter, func() {
 			fmt.Fprintf(s.ErrOut, msgLockWait+"\n", o.File)
 		}),
 		atomicfile.WithOwner(o.Owner),
+		atomicfile.WithValidate(pwfile.Validate),
 	}
+	if o.UnsafeLinks {
+		opts = append(opts, atomicfile.WithFollowUnsafeLinks())
+	}
+	if o.InPlace {
+		opts = append(opts, atomicfile.WithInPlace())
+	}
+	return opts
 }
 
 // params returns the hash settings of a command line.
@@ -92,20 +127,35 @@ func params(o *Options) pwhash.Params {
 	return p
 }
 
-// hasher returns the hash function of a command line, warning once about
-// argon2id.
-func hasher(o *Options, s Streams) pwfile.HashFunc {
-	if o.Hash == pwhash.Argon2id {
+// hasher returns how a command line hashes passwords, warning once about
+// argon2id unless --broker 2.1-argon2 says the broker loads it: several at
+// once in SIMD lanes (pwhash.HashBatch) on every core that the algorithm's
+// memory allows.
+func hasher(o *Options, s Streams) pwfile.Hasher {
+	if o.Hash == pwhash.Argon2id && o.Broker != pwhash.Broker21Argon2 {
 		fmt.Fprintln(s.ErrOut, msgArgon2Warning)
 	}
 	p := params(o)
-	return func(pw []byte) (string, error) {
-		h, err := pwhash.Hash(pw, p)
-		if err != nil {
-			return "", fail(ExitError, msgHashFailed, err)
-		}
-		return h, nil
+	return pwfile.Hasher{
+		Batch:   pwhash.BatchSize(p.Algorithm),
+		Workers: pwhash.Workers(p.Algorithm),
+		Hash: func(passwords [][]byte) ([]string, error) {
+			hashes, err := pwhash.HashBatch(passwords, p)
+			if err != nil {
+				return nil, fail(ExitError, msgHashFailed, err)
+			}
+			return hashes, nil
+		},
 	}
+}
+
+// hashOne hashes one password as the command line asks.
+func hashOne(o *Options, s Streams, password string) (string, error) {
+	hashes, err := hasher(o, s).Hash([][]byte{[]byte(password)})
+	if err != nil {
+		return "", err
+	}
+	return hashes[0], nil
 }
 
 // password returns the batch password, reads one line of stdin for -i, or
@@ -128,7 +178,7 @@ func printLine(ctx context.Context, o *Options, s Streams, pr *passwordReader) e
 	if err != nil {
 		return err
 	}
-	h, err := hasher(o, s)([]byte(pw))
+	h, err := hashOne(o, s, pw)
 	if err != nil {
 		return err
 	}
@@ -142,7 +192,7 @@ func create(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *a
 	if err != nil {
 		return err
 	}
-	h, err := hasher(o, s)([]byte(pw))
+	h, err := hashOne(o, s, pw)
 	if err != nil {
 		return err
 	}
@@ -174,7 +224,7 @@ func set(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *atom
 			return err
 		}
 	}
-	updates, _, err := pwfile.HashAll(ctx, creds, 1, hasher(o, s), keep, nil)
+	updates, _, err := pwfile.HashAll(ctx, creds, hasher(o, s), keep, nil)
 	if err != nil {
 		return err
 	}
@@ -210,14 +260,26 @@ func keepFor(ctx context.Context, o *Options, f *atomicfile.File, creds []pwfile
 		users[i] = c.User
 	}
 	keep := &pwfile.Keep{Params: params(o), Broker: o.Broker}
+	var cond atomicfile.EditOption
+	var err error
+	if keep.Current, cond, err = currentHashes(ctx, f, users); err != nil {
+		return nil, nil, err
+	}
+	return keep, cond, nil
+}
+
+// currentHashes reads the hashes users have in f (pwfile.Hashes), and a
+// condition for an edit that relies on them.
+func currentHashes(ctx context.Context, f *atomicfile.File, users []string) (map[string][]string, atomicfile.EditOption, error) {
+	var current map[string][]string
 	snap, err := f.Read(ctx, func(r io.Reader) (err error) {
-		keep.Current, err = pwfile.Hashes(r, users)
+		current, err = pwfile.Hashes(r, users)
 		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return keep, atomicfile.IfUnchanged(snap), nil
+	return current, atomicfile.IfUnchanged(snap), nil
 }
 
 // keepUnchanged is what --if-changed does when every password already
@@ -251,15 +313,50 @@ func deleteUser(ctx context.Context, o *Options, f *atomicfile.File) error {
 	})
 }
 
-// upgrade is -U: every user:plaintext line is hashed, on all cores.
+// editAttempts is how many times -U and --if-changed --import read, hash
+// and try to write a file that others change meanwhile before they give up.
+const editAttempts = 3
+
+// beforeConditionalEdit, when not nil, is called after -U or --if-changed
+// --import has hashed and before it tries to write, for tests to change the
+// file in between.
+var beforeConditionalEdit func()
+
+// upgrade is -U: every user:plaintext line is hashed, on all cores, without
+// the lock, so that other runs can edit the file meanwhile (hashing 150,000
+// users takes half a minute). The file is then rewritten under the lock if
+// it is still what was read, or read again and only its new plaintext
+// entries hashed, up to editAttempts times.
 func upgrade(ctx context.Context, o *Options, s Streams, f *atomicfile.File) error {
 	hash := hasher(o, s)
-	step, done := newProgress(s, -1, "Hashing")
-	defer done()
-	return f.Edit(ctx, func(r io.Reader, w io.Writer) error {
-		_, err := pwfile.HashPlaintext(ctx, r, w, pwhash.Workers(params(o).Algorithm), hash, step)
-		return err
-	})
+	up := pwfile.NewUpgrade()
+	defer up.Clear()
+	for attempt := 1; ; attempt++ {
+		var creds []pwfile.Credential
+		snap, err := f.Read(ctx, func(r io.Reader) (err error) {
+			creds, err = up.Pending(r)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		step, done := newProgress(s, len(creds), "Hashing")
+		err = up.Hash(ctx, creds, hash, step)
+		done()
+		if err != nil {
+			return err
+		}
+		if beforeConditionalEdit != nil {
+			beforeConditionalEdit()
+		}
+		err = f.Edit(ctx, func(r io.Reader, w io.Writer) error {
+			_, _, err := up.Apply(r, w)
+			return err
+		}, atomicfile.IfUnchanged(snap))
+		if !errors.Is(err, atomicfile.ErrChanged) || attempt == editAttempts {
+			return err
+		}
+	}
 }
 
 // verify is -v: the file is opened before the password is asked for, as for
@@ -297,19 +394,26 @@ func verify(ctx context.Context, o *Options, s Streams, pr *passwordReader, f *a
 
 // explain is the one place that turns what the file and hash layers
 // returned into messages and exit codes: this package's *Error as it is, an
-// interrupt, a path that cannot be resolved, the line of a corrupt file, a
+// interrupt, a failed write to stdout, a path that cannot be resolved, the line of a corrupt file, a
 // missing user or an unusable hash as -v or -D reports it, and the system's
-// reason for a file that could not be opened, read or written. f is the
-// file the operation opened, nil before that; messages show its path.
+// reason for a file that could not be opened, read or written, or for
+// --export's output that could not be written. f is the file the operation
+// opened, nil before that; messages show its path.
 func explain(err error, o *Options, f *atomicfile.File) error {
 	path := o.File
 	if f != nil {
 		path = f.Path()
 	}
-	creating := o.Create && o.Import == ""
+	creating := o.Create && o.Import == "" && o.ImportHashed == ""
 	var (
 		own     *Error
+		output  *outputError
+		out     *stdoutError
 		resolve *atomicfile.ResolveError
+		link    *atomicfile.UnsafeLinkError
+		planted *atomicfile.PlantedFileError
+		durable *atomicfile.NotDurableError
+		attr    *atomicfile.AttrError
 		parse   *pwfile.ParseError
 		decode  *pwhash.DecodeError
 		open    *atomicfile.OpenError
@@ -323,8 +427,28 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return own
 	case errors.Is(err, context.Canceled):
 		return errInterrupted
+	case errors.As(err, &out) && errors.Is(err, syscall.EPIPE):
+		// Whoever read stdout has gone (--list | head): the output that was
+		// this run's result is cut short. Silent, as a tool killed by
+		// SIGPIPE is, but not exit 0. Messages after a written file are not
+		// results: their errors are ignored where they are printed.
+		return &Error{Code: ExitError}
+	case errors.As(err, &out):
+		return fail(ExitError, msgStdoutWrite, strerror(out.err))
+	case errors.As(err, &output) && !errors.As(err, &link) && !errors.As(err, &planted) && !errors.As(err, &durable) && !errors.As(err, &attr):
+		// -o's file gets the password file's messages for these four,
+		// with its own path.
+		return fail(ExitError, msgExportWrite, output.path, strerror(output.err))
 	case errors.As(err, &resolve):
 		return fail(ExitError, msgResolve, strerror(resolve.Err))
+	case errors.As(err, &link):
+		return fail(ExitError, msgUnsafeLink, link.Link, owner.UserName(link.Owner))
+	case errors.As(err, &planted):
+		return fail(ExitError, msgPlanted, planted.Path, planted.Reason)
+	case errors.As(err, &durable):
+		return fail(ExitNotDurable, msgNotDurable, durable.Path, strerror(durable.Err))
+	case errors.As(err, &attr):
+		return fail(ExitError, msgAttr, attr.Path, attr.Attr, strerror(attr.Err))
 	case errors.As(err, &parse) && o.Delete && errors.Is(err, pwfile.ErrUserNotFound):
 		// The original's two lines: it stops at the corrupt line without
 		// having met the user.
@@ -337,14 +461,16 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return fail(ExitError, msgUserMissing, o.User)
 	case errors.As(err, &decode):
 		return fail(ExitError, msgVerifyBadHash, o.User, decode.Error())
+	case errors.Is(err, atomicfile.ErrChanged) && o.HashFile:
+		return fail(ExitError, msgUpgradeRace, path, editAttempts)
 	case errors.Is(err, atomicfile.ErrChanged):
-		return fail(ExitError, msgImportRace, path)
+		return fail(ExitError, msgImportRace, path, editAttempts)
 	case errors.Is(err, atomicfile.ErrLockTimeout):
 		return fail(ExitError, msgLockTimeout, o.LockTimeout, path)
 	case errors.As(err, &write) && errors.Is(write.Err, syscall.EPERM) && os.Geteuid() > 0:
 		// chown, the one step that needs a right beyond the directory's:
 		// the new file gets the owner asked for, or else the old one's.
-		if !o.Owner.IsZero() {
+		if o.OwnerName != "" {
 			return fail(ExitError, msgOwnerNeedsRoot, write.Path)
 		}
 		return fail(ExitError, msgKeepOwner, write.Path)

@@ -143,12 +143,12 @@ func Check(d *pwhash.Decoded, f Format, b pwhash.Broker) error {
 	return nil
 }
 
-// Targets names the export targets d fits, for --list --json: "dynsec-2.0"
-// and "dynsec-2.1" (--export dynsec with that --broker), "goauth",
-// "passlib".
+// Targets names the export targets d fits, for --list --json: "dynsec-2.0",
+// "dynsec-2.1" and "dynsec-2.1-argon2" (--export dynsec with that --broker),
+// "goauth", "passlib".
 func Targets(d *pwhash.Decoded) []string {
 	var t []string
-	for _, b := range []pwhash.Broker{pwhash.Broker20, pwhash.Broker21} {
+	for _, b := range []pwhash.Broker{pwhash.Broker20, pwhash.Broker21, pwhash.Broker21Argon2} {
 		if Check(d, Dynsec, b) == nil {
 			t = append(t, string(Dynsec)+"-"+b.String())
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
@@ -25,24 +26,45 @@ const (
 
 // Finding codes, stable for scripts that read --check --json.
 const (
-	CodeCorrupt     = "corrupt"           // not an entry, a comment or a blank line
-	CodeTooLong     = "line-too-long"     // a line over pwfile.MaxLineLen; checking stops there
-	CodeDuplicate   = "duplicate-user"    // a user with more than one entry
-	CodePlaintext   = "plaintext"         // an entry whose password is not hashed
-	CodeBadHash     = "invalid-hash"      // a hash that does not decode
-	CodeCostly      = "costly-hash"       // parameters over our cost caps
-	CodeRejected    = "rejected-hash"     // decodes, but the target broker drops it
-	CodeArgon2      = "argon2id"          // argon2id: only 2.1 brokers built with argon2
-	CodeSalt64      = "salt-for-2.1"      // a 64-byte salt, which 2.0 brokers drop
-	CodeSHA512      = "weak-sha512"       // $6$: one SHA-512 round
-	CodeIterations  = "weak-iterations"   // $7$ with fewer than MinIterations
-	CodeCRLF        = "crlf"              // CRLF line endings
-	CodeNoNewline   = "no-final-newline"  // the last line has no '\n'
-	CodeWorldAccess = "world-permissions" // any permission for others
-	CodeOwner       = "owner"             // owned by another user than the broker's
-	CodeGroup       = "group"             // group other than the broker's
-	CodeSymlink     = "symlink"           // 2.1 brokers refuse a symlinked file
+	CodeCorrupt     = "corrupt"            // not an entry, a comment or a blank line
+	CodeTooLong     = "line-too-long"      // a line over pwfile.MaxLineLen; checking stops there
+	CodeDuplicate   = "duplicate-user"     // a user with more than one entry
+	CodePlaintext   = "plaintext"          // an entry whose password is not hashed
+	CodeBadHash     = "invalid-hash"       // a hash that does not decode
+	CodeCostly      = "costly-hash"        // parameters over our cost caps
+	CodeRejected    = "rejected-hash"      // decodes, but the target broker drops it
+	CodeArgon2      = "argon2id"           // argon2id: only 2.1 brokers built with argon2
+	CodeSalt64      = "salt-for-2.1"       // a 64-byte salt, which 2.0 brokers drop
+	CodeSHA512      = "weak-sha512"        // $6$: one SHA-512 round
+	CodeIterations  = "weak-iterations"    // $7$ with fewer than MinIterations
+	CodeCRLF        = "crlf"               // CRLF line endings
+	CodeNoNewline   = "no-final-newline"   // the last line has no '\n'
+	CodeWorldAccess = "world-permissions"  // any permission for others
+	CodeOwner       = "owner"              // owned by another user than the broker's
+	CodeGroup       = "group"              // group other than the broker's
+	CodeSymlink     = "symlink"            // 2.1 brokers refuse a symlinked file
+	CodeUnreadable  = "broker-cannot-read" // the broker's user cannot open the file
 )
+
+// Effect is what the target broker does because of a finding when it loads
+// the file, at start or on a reload (broker-acceptance.md). It is the one
+// place that says which findings make signalling a reload unsafe.
+type Effect string
+
+const (
+	EffectNone        Effect = ""             // the broker loads every user
+	EffectDropsEntry  Effect = "drops-entry"  // 2.0: the entry is left out, the others load
+	EffectRefusesFile Effect = "refuses-file" // the broker does not start, and 2.1 quits on a reload
+)
+
+// effectOf is what brokers of generation b do with an entry they cannot
+// load: 2.0 drops it, 2.1 refuses the whole file.
+func effectOf(b pwhash.Broker) Effect {
+	if b == pwhash.Broker20 {
+		return EffectDropsEntry
+	}
+	return EffectRefusesFile
+}
 
 // MinIterations is the fewest PBKDF2 iterations we do not warn about: the
 // default of Mosquitto 2.1 and of this tool. 2.0's tool wrote 101.
@@ -56,11 +78,12 @@ type Finding struct {
 	Code     string   `json:"code"`
 	User     string   `json:"user,omitempty"`
 	Message  string   `json:"message"`
+	Effect   Effect   `json:"broker_effect,omitempty"`
 }
 
 // Report is the result of checking a file for a broker generation.
 type Report struct {
-	Broker   string    `json:"broker"` // "2.0" or "2.1"
+	Broker   string    `json:"broker"` // "2.0", "2.1" or "2.1-argon2"
 	Users    int       `json:"users"`  // distinct users with an entry
 	Errors   int       `json:"errors"`
 	Warnings int       `json:"warnings"`
@@ -117,7 +140,7 @@ func Check(r io.Reader, b pwhash.Broker) (*Report, error) {
 		if !errors.As(err, &pe) || !errors.Is(err, pwfile.ErrLineTooLong) {
 			return nil, err
 		}
-		rep.add(Finding{Line: pe.Line, Severity: SeverityError, Code: CodeTooLong,
+		rep.add(Finding{Line: pe.Line, Severity: SeverityError, Code: CodeTooLong, Effect: EffectRefusesFile,
 			Message: pwfile.ErrLineTooLong.Error() + ": the file is damaged; nothing after it was checked"})
 	}
 	if crlf > 0 {
@@ -138,7 +161,19 @@ func Check(r io.Reader, b pwhash.Broker) (*Report, error) {
 	return rep, nil
 }
 
-// AddFile adds findings about the file itself (see CheckFile) in front of
+// Unsafe returns the findings that make the target broker drop users or
+// refuse the file: a reload must not be signalled while there is one.
+func (r *Report) Unsafe() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Effect != EffectNone {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// AddFile adds findings about the file itself (see CheckFileAs) in front of
 // the report's others.
 func (r *Report) AddFile(findings []Finding) {
 	old := r.Findings
@@ -149,17 +184,16 @@ func (r *Report) AddFile(findings []Finding) {
 	}
 }
 
-// AnyID, as CheckFile's uid or gid, accepts any owner or group.
-const AnyID = -2
-
-// CheckFile lints the file at path itself, not its content: a symbolic link
-// (2.1 brokers open the password file with O_NOFOLLOW and refuse a link),
-// any permission for others, and, where files have owners, an owner or
-// group other than uid and gid, those of the user the broker runs as; -1
-// stands for the user running the check, since the broker compares with
-// its own, and AnyID skips the check. The broker suggests chmod 0700, which makes the file
-// executable; we suggest 600.
-func CheckFile(path string, b pwhash.Broker, uid, gid int) ([]Finding, error) {
+// CheckFileAs lints the file at path itself, not its content, for a broker
+// of generation b that runs as u: a symbolic link (2.1 brokers open the
+// password file with O_NOFOLLOW and refuse a link); where files have Unix
+// owners and modes, an error when u cannot open the file (its mode, owner
+// and ACL, and search permission on every directory above it), any
+// permission for others, and an owner or group other than u's, which 2.1
+// brokers warn about. A u that is not Found skips what depends on the user.
+// The broker suggests chmod 0700, which makes the file executable; we
+// suggest 600.
+func CheckFileAs(path string, b pwhash.Broker, u brokeruser.User) ([]Finding, error) {
 	fi, err := os.Lstat(path)
 	if err != nil {
 		return nil, err
@@ -168,15 +202,15 @@ func CheckFile(path string, b pwhash.Broker, uid, gid int) ([]Finding, error) {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		f := Finding{Severity: SeverityWarning, Code: CodeSymlink,
 			Message: fmt.Sprintf("%s is a symbolic link: 2.1 brokers refuse to open it unless MOSQUITTO_UNSAFE_ALLOW_SYMLINKS=1 is set (2.1.1 and later); point password_file at the file itself", path)}
-		if b == pwhash.Broker21 {
-			f.Severity = SeverityError
+		if b != pwhash.Broker20 {
+			f.Severity, f.Effect = SeverityError, EffectRefusesFile
 		}
 		out = append(out, f)
 		if fi, err = os.Stat(path); err != nil {
 			return nil, err
 		}
 	}
-	return append(out, checkOwnership(path, fi, uid, gid)...), nil
+	return append(out, checkAccess(path, fi, u)...), nil
 }
 
 func corrupt(l pwfile.Line, b pwhash.Broker) Finding {
@@ -186,6 +220,7 @@ func corrupt(l pwfile.Line, b pwhash.Broker) Finding {
 	broker := "brokers skip it"
 	if bytes.IndexByte(l.Raw, ':') >= 0 {
 		broker = "2.0 brokers skip it, 2.1 brokers refuse the whole file"
+		f.Effect = effectOf(b)
 	}
 	f.Message = fmt.Sprintf("corrupt line, not username:hash, a comment or a blank line: %s, and mosquitto_passwd refuses to edit the file; fix or delete the line", broker)
 	return f
@@ -194,8 +229,8 @@ func corrupt(l pwfile.Line, b pwhash.Broker) Finding {
 func duplicate(line int, user string, first int, b pwhash.Broker) Finding {
 	f := Finding{Line: line, Severity: SeverityWarning, Code: CodeDuplicate, User: user,
 		Message: fmt.Sprintf("user %s already has an entry at line %d: 2.0 brokers use the last one, and 2.1 brokers refuse the whole file (and quit on a reload); delete one with mosquitto_passwd -D and add the user again", user, first)}
-	if b == pwhash.Broker21 {
-		f.Severity = SeverityError
+	if b != pwhash.Broker20 {
+		f.Severity, f.Effect = SeverityError, EffectRefusesFile
 	}
 	return f
 }
@@ -203,7 +238,7 @@ func duplicate(line int, user string, first int, b pwhash.Broker) Finding {
 // checkHash lints one entry's hash field.
 func checkHash(hash string, b pwhash.Broker) []Finding {
 	if !pwhash.LooksHashed(hash) {
-		return []Finding{{Severity: SeverityError, Code: CodePlaintext,
+		return []Finding{{Severity: SeverityError, Code: CodePlaintext, Effect: effectOf(b),
 			Message: "the password is not hashed (or its hash is of a kind no broker reads): brokers reject the entry, 2.1 brokers the whole file; hash it with mosquitto_passwd -U, or set the password again"}}
 	}
 	d, err := pwhash.Decode(hash)
@@ -217,23 +252,24 @@ func checkHash(hash string, b pwhash.Broker) []Finding {
 			return []Finding{{Severity: SeverityWarning, Code: CodeCostly,
 				Message: fmt.Sprintf("hash parameters beyond mosquitto_passwd's cost limits (%s): the broker spends that work on every connection of this user", reason)}}
 		}
-		return []Finding{{Severity: SeverityError, Code: CodeBadHash,
+		return []Finding{{Severity: SeverityError, Code: CodeBadHash, Effect: effectOf(b),
 			Message: fmt.Sprintf("the hash cannot be decoded (%s): brokers reject the entry, 2.1 brokers the whole file; set the password again", reason)}}
 	}
 	var out []Finding
 	a := d.Accepted()
 	switch {
-	case b == pwhash.Broker20 && !a.Broker20 && d.Algorithm == pwhash.Argon2id:
-		out = append(out, Finding{Severity: SeverityError, Code: CodeArgon2,
+	case a.By(b):
+	case b == pwhash.Broker20 && d.Algorithm == pwhash.Argon2id:
+		out = append(out, Finding{Severity: SeverityError, Code: CodeArgon2, Effect: EffectDropsEntry,
 			Message: "argon2id hash: 2.0 brokers drop the entry; set the password again without -H argon2id"})
-	case b == pwhash.Broker21 && !a.Broker21 && a.Broker21Argon2:
-		out = append(out, Finding{Severity: SeverityWarning, Code: CodeArgon2,
-			Message: "argon2id hash: only 2.1 brokers built with argon2 read it; 2.1 as released, and so the official Docker images, refuse the whole file"})
-	case b == pwhash.Broker20 && !a.Broker20 && a.Broker21:
-		out = append(out, Finding{Severity: SeverityError, Code: CodeSalt64,
+	case d.Algorithm == pwhash.Argon2id:
+		out = append(out, Finding{Severity: SeverityError, Code: CodeArgon2, Effect: EffectRefusesFile,
+			Message: "argon2id hash: 2.1 as released, and so the official Docker images, refuse the whole file (and quit on a reload); check with --broker 2.1-argon2 if your broker is built with argon2"})
+	case b == pwhash.Broker20 && a.Broker21:
+		out = append(out, Finding{Severity: SeverityError, Code: CodeSalt64, Effect: EffectDropsEntry,
 			Message: fmt.Sprintf("%d-byte salt, as 2.1's tool writes: 2.0 brokers drop the entry; set the password again with this mosquitto_passwd (12-byte salts), or check with --broker 2.1 if only 2.1 brokers read the file", len(d.Salt))})
-	case !a.Broker21Argon2:
-		out = append(out, Finding{Severity: SeverityError, Code: CodeRejected,
+	default:
+		out = append(out, Finding{Severity: SeverityError, Code: CodeRejected, Effect: effectOf(b),
 			Message: fmt.Sprintf("%d-byte salt and %d-byte hash: no broker loads the entry (they need a 12- or 64-byte salt and a 64-byte hash); set the password again", len(d.Salt), len(d.Key))})
 	}
 	switch {

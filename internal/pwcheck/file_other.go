@@ -2,8 +2,12 @@
 
 package pwcheck
 
-import "io/fs"
+import (
+	"io/fs"
 
-// checkOwnership has nothing to check where files have no Unix mode bits
+	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
+)
+
+// checkAccess has nothing to check where files have no Unix mode bits
 // and owners; Mosquitto brokers check none there either.
-func checkOwnership(string, fs.FileInfo, int, int) []Finding { return nil }
+func checkAccess(string, fs.FileInfo, brokeruser.User) []Finding { return nil }

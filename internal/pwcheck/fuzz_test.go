@@ -17,7 +17,7 @@ func FuzzCheck(f *testing.F) {
 	f.Add(":::\n\x00:\x01\n")
 	f.Add("u:$7$1\x00secret-hash\nno colon \x00 secret line\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		for _, b := range []pwhash.Broker{pwhash.Broker20, pwhash.Broker21} {
+		for _, b := range []pwhash.Broker{pwhash.Broker20, pwhash.Broker21, pwhash.Broker21Argon2} {
 			rep, err := Check(strings.NewReader(in), b)
 			if err != nil {
 				t.Fatal(err)
@@ -29,6 +29,9 @@ func FuzzCheck(f *testing.F) {
 					t.Fatalf("finding at line %d after %d in %d lines", f.Line, prev, lines)
 				}
 				prev = f.Line
+				if f.Effect != EffectNone && f.Severity != SeverityError {
+					t.Fatalf("a %s finding with broker effect %s", f.Severity, f.Effect)
+				}
 				switch f.Severity {
 				case SeverityError:
 					errs++

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mqpasswd/mqpasswd/internal/hashconv"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
@@ -26,6 +27,9 @@ type Entry struct {
 	HashBytes  int     `json:"hash_bytes,omitempty"`
 	Invalid    string  `json:"invalid,omitempty"` // why the hash does not decode
 	AcceptedBy Brokers `json:"accepted_by"`
+	// ExportTo names what --export can write the entry as (hashconv.Targets):
+	// "dynsec-2.0", "dynsec-2.1", "goauth", "passlib"; empty, never null.
+	ExportTo []string `json:"export_to"`
 }
 
 // Brokers says which broker generations load an entry (pwhash.Acceptance).
@@ -44,7 +48,7 @@ const (
 // Describe describes the entry l, which must be of Kind pwfile.Entry. It
 // decodes the hash, and so never runs a key derivation.
 func Describe(l pwfile.Line) Entry {
-	e := Entry{User: string(l.User), Line: l.Num}
+	e := Entry{User: string(l.User), Line: l.Num, ExportTo: []string{}}
 	d, err := decode(string(l.Hash))
 	e.Algorithm = algorithmOf(string(l.Hash))
 	if err != nil {
@@ -55,6 +59,9 @@ func Describe(l pwfile.Line) Entry {
 	e.SaltBytes, e.HashBytes = len(d.Salt), len(d.Key)
 	a := d.Accepted()
 	e.AcceptedBy = Brokers{a.Broker20, a.Broker21, a.Broker21Argon2}
+	if t := hashconv.Targets(d); t != nil {
+		e.ExportTo = t
+	}
 	return e
 }
 

@@ -1,38 +1,32 @@
 package pwcheck
 
 import (
-	"bufio"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
+	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+	"github.com/mqpasswd/mqpasswd/internal/testvectors"
 )
 
-// vectorLines returns the file-line column of a vector file, by username.
+// vectorLines returns the file lines of a vector file, by username.
 func vectorLines(t *testing.T, name string) map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "vectors", name))
+	vs, err := testvectors.Read(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	lines := map[string]string{}
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if strings.HasPrefix(s.Text(), "#") {
-			continue
-		}
-		fields := strings.Split(s.Text(), "\t")
-		if len(fields) != 6 {
-			t.Fatalf("%s: %d fields", name, len(fields))
-		}
-		lines[fields[2]] = fields[5]
+	for _, v := range vs {
+		lines[v.User] = v.Line()
 	}
 	return lines
 }
@@ -70,14 +64,14 @@ func TestCheckVectors(t *testing.T) {
 			case d.Algorithm == pwhash.PBKDF2 && d.Iterations < 1000:
 				weak = []string{"warning:" + CodeIterations}
 			}
-			var want20, want21 []string
+			var want20, want21, want21a []string
 			switch {
 			case file == "mosq20-vectors.txt": // 12-byte salts: every broker
-				want20, want21 = weak, weak
+				want20, want21, want21a = weak, weak, weak
 			case d.Algorithm == pwhash.Argon2id:
-				want20, want21 = []string{"error:" + CodeArgon2}, []string{"warning:" + CodeArgon2}
+				want20, want21 = []string{"error:" + CodeArgon2}, []string{"error:" + CodeArgon2}
 			default: // 64-byte salts: 2.1 only
-				want20, want21 = append([]string{"error:" + CodeSalt64}, weak...), weak
+				want20, want21, want21a = append([]string{"error:" + CodeSalt64}, weak...), weak, weak
 			}
 			if got := codes(t, line, pwhash.Broker20); !slices.Equal(got, want20) {
 				t.Errorf("%s for 2.0: %v, want %v", user, got, want20)
@@ -85,33 +79,36 @@ func TestCheckVectors(t *testing.T) {
 			if got := codes(t, line, pwhash.Broker21); !slices.Equal(got, want21) {
 				t.Errorf("%s for 2.1: %v, want %v", user, got, want21)
 			}
+			if got := codes(t, line, pwhash.Broker21Argon2); !slices.Equal(got, want21a) {
+				t.Errorf("%s for 2.1-argon2: %v, want %v", user, got, want21a)
+			}
 		}
 	}
 }
 
 // TestCheckCrafted follows the hand-made lines' rows of broker-acceptance.md.
 func TestCheckCrafted(t *testing.T) {
-	want := map[string][2]string{ // user: findings for 2.0, for 2.1
-		"o_pbkdf2_salt12": {"warning:weak-iterations", "warning:weak-iterations"},
-		"o_pbkdf2_salt64": {"error:salt-for-2.1 warning:weak-iterations", "warning:weak-iterations"},
-		"o_pbkdf2_salt16": {"error:rejected-hash warning:weak-iterations", "error:rejected-hash warning:weak-iterations"},
-		"o_pbkdf2_dk32":   {"error:rejected-hash warning:weak-iterations", "error:rejected-hash warning:weak-iterations"},
-		"o_pbkdf2_it1":    {"warning:weak-iterations", "warning:weak-iterations"},
-		"o_sha512_salt12": {"warning:weak-sha512", "warning:weak-sha512"},
-		"o_sha512_salt64": {"error:salt-for-2.1 warning:weak-sha512", "warning:weak-sha512"},
-		"o_sha512_salt16": {"error:rejected-hash warning:weak-sha512", "error:rejected-hash warning:weak-sha512"},
-		"o_pbkdf2_nopad":  {"error:invalid-hash", "error:invalid-hash"},
-		"o_plain":         {"error:plaintext", "error:plaintext"},
-		"o_it0":           {"error:invalid-hash", "error:invalid-hash"},
-		"o_argon_std":     {"error:argon2id", "warning:argon2id"},
-		"o_argon_i":       {"error:plaintext", "error:plaintext"},
+	want := map[string][3]string{ // user: findings for 2.0, 2.1, 2.1-argon2
+		"o_pbkdf2_salt12": {"warning:weak-iterations", "warning:weak-iterations", "warning:weak-iterations"},
+		"o_pbkdf2_salt64": {"error:salt-for-2.1 warning:weak-iterations", "warning:weak-iterations", "warning:weak-iterations"},
+		"o_pbkdf2_salt16": {"error:rejected-hash warning:weak-iterations", "error:rejected-hash warning:weak-iterations", "error:rejected-hash warning:weak-iterations"},
+		"o_pbkdf2_dk32":   {"error:rejected-hash warning:weak-iterations", "error:rejected-hash warning:weak-iterations", "error:rejected-hash warning:weak-iterations"},
+		"o_pbkdf2_it1":    {"warning:weak-iterations", "warning:weak-iterations", "warning:weak-iterations"},
+		"o_sha512_salt12": {"warning:weak-sha512", "warning:weak-sha512", "warning:weak-sha512"},
+		"o_sha512_salt64": {"error:salt-for-2.1 warning:weak-sha512", "warning:weak-sha512", "warning:weak-sha512"},
+		"o_sha512_salt16": {"error:rejected-hash warning:weak-sha512", "error:rejected-hash warning:weak-sha512", "error:rejected-hash warning:weak-sha512"},
+		"o_pbkdf2_nopad":  {"error:invalid-hash", "error:invalid-hash", "error:invalid-hash"},
+		"o_plain":         {"error:plaintext", "error:plaintext", "error:plaintext"},
+		"o_it0":           {"error:invalid-hash", "error:invalid-hash", "error:invalid-hash"},
+		"o_argon_std":     {"error:argon2id", "error:argon2id", ""},
+		"o_argon_i":       {"error:plaintext", "error:plaintext", "error:plaintext"},
 	}
 	lines := vectorLines(t, "crafted-lines.txt")
 	if len(lines) != len(want) {
 		t.Fatalf("%d crafted lines, %d expectations", len(lines), len(want))
 	}
 	for user, line := range lines {
-		for i, b := range []pwhash.Broker{pwhash.Broker20, pwhash.Broker21} {
+		for i, b := range []pwhash.Broker{pwhash.Broker20, pwhash.Broker21, pwhash.Broker21Argon2} {
 			if got := strings.Join(codes(t, line, b), " "); got != want[user][i] {
 				t.Errorf("%s for %s: %q, want %q", user, b, got, want[user][i])
 			}
@@ -128,13 +125,13 @@ func TestCheckFileContent(t *testing.T) {
 		"bob:\n" + // 5
 		"alice:" + h + "\n" + // 6
 		"carol:" + h // 7, no newline
-	for _, b := range []pwhash.Broker{pwhash.Broker20, pwhash.Broker21} {
+	for _, b := range []pwhash.Broker{pwhash.Broker20, pwhash.Broker21, pwhash.Broker21Argon2} {
 		rep, err := Check(strings.NewReader(in), b)
 		if err != nil {
 			t.Fatal(err)
 		}
 		dup := "warning"
-		if b == pwhash.Broker21 {
+		if b != pwhash.Broker20 {
 			dup = "error"
 		}
 		want := []string{"1 warning crlf", "4 error corrupt", "5 error corrupt", "6 " + dup + " duplicate-user", "7 warning no-final-newline"}
@@ -174,18 +171,37 @@ func itoa(n int) string {
 	return string(b)
 }
 
-func TestCheckFile(t *testing.T) {
+// withSearchableTempDir returns a temporary directory that every user may
+// search down to, as t.TempDir's are 0700.
+func withSearchableTempDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestCheckFileAs(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no modes or owners")
 	}
-	dir := t.TempDir()
+	dir := withSearchableTempDir(t)
 	path := filepath.Join(dir, "passwd")
 	if err := os.WriteFile(path, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got := func(uid, gid int, b pwhash.Broker, p string) string {
+	me := brokeruser.Current()
+	other := owner.User(os.Geteuid()+1, os.Getegid()+1)
+	// A user this system need not know, as a container's seen from the host.
+	stranger := brokeruser.User{Spec: other, Groups: []int{other.GID}, Source: brokeruser.SourceOwner}
+	// --owner :GROUP: any owner, that group.
+	anyOwner := brokeruser.User{Spec: owner.Spec{GID: other.GID, HasGID: true}}
+	got := func(u brokeruser.User, b pwhash.Broker, p string) string {
 		t.Helper()
-		fs, err := CheckFile(p, b, uid, gid)
+		fs, err := CheckFileAs(p, b, u)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,30 +211,37 @@ func TestCheckFile(t *testing.T) {
 		}
 		return strings.Join(c, " ")
 	}
-	if s := got(-1, -1, pwhash.Broker20, path); s != "" {
+	if s := got(me, pwhash.Broker20, path); s != "" {
 		t.Errorf("own 0600 file: %s", s)
 	}
 	os.Chmod(path, 0o644)
-	if s := got(-1, -1, pwhash.Broker20, path); s != "warning:world-permissions" {
+	if s := got(me, pwhash.Broker20, path); s != "warning:world-permissions" {
 		t.Errorf("0644: %s", s)
 	}
 	os.Chmod(path, 0o640)
-	if s := got(-1, -1, pwhash.Broker20, path); s != "" {
+	if s := got(me, pwhash.Broker20, path); s != "" {
 		t.Errorf("0640: %s", s)
 	}
-	other := os.Geteuid() + 1
-	if s := got(other, os.Getegid()+1, pwhash.Broker20, path); s != "warning:owner warning:group" {
-		t.Errorf("another owner: %s", s)
+	if s := got(stranger, pwhash.Broker20, path); s != "error:broker-cannot-read" {
+		t.Errorf("another owner, 0640: %s", s)
 	}
+	os.Chmod(path, 0o604)
+	if s := got(stranger, pwhash.Broker20, path); s != "warning:world-permissions warning:owner warning:group" {
+		t.Errorf("another owner, 0604: %s", s)
+	}
+	if s := got(anyOwner, pwhash.Broker20, path); s != "warning:world-permissions warning:group" {
+		t.Errorf("any owner: %s", s)
+	}
+	os.Chmod(path, 0o600)
 	link := filepath.Join(dir, "link")
 	os.Symlink(path, link)
-	if s := got(-1, -1, pwhash.Broker20, link); s != "warning:symlink" {
+	if s := got(me, pwhash.Broker20, link); s != "warning:symlink" {
 		t.Errorf("symlink for 2.0: %s", s)
 	}
-	if s := got(-1, -1, pwhash.Broker21, link); s != "error:symlink" {
+	if s := got(me, pwhash.Broker21, link); s != "error:symlink" {
 		t.Errorf("symlink for 2.1: %s", s)
 	}
-	if _, err := CheckFile(filepath.Join(dir, "missing"), pwhash.Broker20, -1, -1); !os.IsNotExist(err) {
+	if _, err := CheckFileAs(filepath.Join(dir, "missing"), pwhash.Broker20, me); !os.IsNotExist(err) {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -232,11 +255,13 @@ func TestDescribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Entry{
-		{User: "v20-default-plain", Line: 2, Algorithm: "sha512-pbkdf2", Iterations: 101, SaltBytes: 12, HashBytes: 64, AcceptedBy: Brokers{true, true, true}},
-		{User: "v212-argon2id-plain", Line: 3, Algorithm: "argon2id", MemoryKiB: 47104, Time: 1, Threads: 1, SaltBytes: 64, HashBytes: 64, AcceptedBy: Brokers{false, false, true}},
-		{User: "plain", Line: 4, Algorithm: Plaintext, Invalid: "not a hash"},
-		{User: "odd", Line: 5, Algorithm: Unknown, Invalid: "not a hash"},
-		{User: "bad", Line: 6, Algorithm: "sha512-pbkdf2"},
+		{User: "v20-default-plain", Line: 2, Algorithm: "sha512-pbkdf2", Iterations: 101, SaltBytes: 12, HashBytes: 64, AcceptedBy: Brokers{true, true, true},
+			ExportTo: []string{"dynsec-2.0", "dynsec-2.1", "dynsec-2.1-argon2", "goauth", "passlib"}},
+		{User: "v212-argon2id-plain", Line: 3, Algorithm: "argon2id", MemoryKiB: 47104, Time: 1, Threads: 1, SaltBytes: 64, HashBytes: 64, AcceptedBy: Brokers{false, false, true},
+			ExportTo: []string{"dynsec-2.1-argon2"}},
+		{User: "plain", Line: 4, Algorithm: Plaintext, Invalid: "not a hash", ExportTo: []string{}},
+		{User: "odd", Line: 5, Algorithm: Unknown, Invalid: "not a hash", ExportTo: []string{}},
+		{User: "bad", Line: 6, Algorithm: "sha512-pbkdf2", ExportTo: []string{}},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d entries", len(got))
@@ -248,11 +273,57 @@ func TestDescribe(t *testing.T) {
 				t.Errorf("bad entry reason %q", got[i].Invalid)
 			}
 		}
-		if got[i] != want[i] {
+		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Errorf("entry %d = %+v\nwant %+v", i, got[i], want[i])
 		}
 	}
 	if err := List(strings.NewReader("a:b\ngarbage\n"), func(Entry) error { return nil }); err == nil {
 		t.Error("List of a corrupt file: no error")
+	}
+}
+
+// TestUnsafe follows the rows of broker-acceptance.md's "One bad line or a
+// duplicate user refuses the whole file": which files make each broker drop
+// users or refuse the file, and so must never be signalled.
+func TestUnsafe(t *testing.T) {
+	v20 := vectorLines(t, "mosq20-vectors.txt")
+	alice, bob := v20["v20-default-plain"], v20["v20-sha512-plain"]
+	argon := vectorLines(t, "mosq212-vectors.txt")["v212-argon2id-plain"]
+	salt64 := vectorLines(t, "mosq212-vectors.txt")["v212-default-plain"]
+	tests := []struct {
+		name  string
+		file  string
+		wants [3]Effect // for 2.0, 2.1, 2.1-argon2
+	}{
+		{"valid", alice + "\n" + bob + "\n", [3]Effect{}},
+		{"comments, blank lines, a line without ':'", "# c\n\ngarbage\n" + alice + "\n", [3]Effect{}},
+		{"plaintext line", alice + "\nbob:hunter2\n", [3]Effect{EffectDropsEntry, EffectRefusesFile, EffectRefusesFile}},
+		{"same user twice", alice + "\n" + alice + "\n", [3]Effect{"", EffectRefusesFile, EffectRefusesFile}},
+		{"empty password field", alice + "\ndave:\n", [3]Effect{EffectDropsEntry, EffectRefusesFile, EffectRefusesFile}},
+		{"empty username", alice + "\n:$6$x$y\n", [3]Effect{EffectDropsEntry, EffectRefusesFile, EffectRefusesFile}},
+		{"zero iterations", "o:$7$0$" + strings.SplitN(alice, "$", 4)[3] + "\n", [3]Effect{EffectDropsEntry, EffectRefusesFile, EffectRefusesFile}},
+		{"argon2id line", alice + "\n" + argon + "\n", [3]Effect{EffectDropsEntry, EffectRefusesFile, ""}},
+		{"64-byte salt", alice + "\n" + salt64 + "\n", [3]Effect{EffectDropsEntry, "", ""}},
+		{"empty file", "", [3]Effect{}},
+	}
+	for _, tt := range tests {
+		for i, b := range []pwhash.Broker{pwhash.Broker20, pwhash.Broker21, pwhash.Broker21Argon2} {
+			rep, err := Check(strings.NewReader(tt.file), b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got Effect
+			for _, f := range rep.Unsafe() {
+				if f.Severity != SeverityError {
+					t.Errorf("%s for %s: unsafe %s finding %s", tt.name, b, f.Severity, f.Code)
+				}
+				if got != EffectRefusesFile {
+					got = f.Effect
+				}
+			}
+			if got != tt.wants[i] {
+				t.Errorf("%s for %s: %q, want %q", tt.name, b, got, tt.wants[i])
+			}
+		}
 	}
 }

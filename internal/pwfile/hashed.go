@@ -28,22 +28,21 @@ type HashedCredential struct {
 // (--import-hashed). The username follows ReadImport's rules; the hash is
 // trimmed of white space as the broker trims it, decoded by hashconv.Decode
 // and must be loadable by a broker of generation b (pwhash.LoadableBy, so
-// argon2id passes for 2.1). Blank lines and lines starting with '#' are
+// argon2id passes only for pwhash.Broker21Argon2). Blank lines and lines starting with '#' are
 // skipped, so another password file can be merged as it is. A user may
 // appear only once.
 //
-// Every bad line is reported: the error is then an *ImportError, whose
-// causes are ReadImport's plus ErrEmptyHash, a *pwhash.DecodeError and a
-// *pwhash.LoadError, and no credentials are returned. A read error is
-// returned as it is. Lines are read one at a time, each bounded by
-// MaxLineLen; only the accepted credentials are kept.
+// Any bad line makes the error an *ImportError, whose causes are
+// ReadImport's plus ErrEmptyHash, a *pwhash.DecodeError and a
+// *pwhash.LoadError, and no credentials are returned. A source longer than
+// MaxImportSize gives ErrImportTooLarge; any other read error is returned
+// as it is. Lines are read one at a time, each bounded by MaxLineLen; only
+// the accepted credentials are kept.
 func ReadHashedImport(r io.Reader, b pwhash.Broker) ([]HashedCredential, error) {
-	s := bufio.NewScanner(r)
-	s.Buffer(make([]byte, 64*1024), MaxLineLen)
-	s.Split(scanRawLines)
+	s := newImportScanner(r)
 	var (
 		creds []HashedCredential
-		bad   []*ParseError
+		bad   ImportError
 		seen  = map[string]int{}
 		num   int
 	)
@@ -59,7 +58,7 @@ func ReadHashedImport(r io.Reader, b pwhash.Broker) ([]HashedCredential, error) 
 		}
 		switch {
 		case err != nil:
-			bad = append(bad, &ParseError{Line: num, Err: err})
+			bad.add(num, err)
 		case c.User != "":
 			creds = append(creds, c)
 		}
@@ -68,10 +67,10 @@ func ReadHashedImport(r io.Reader, b pwhash.Broker) ([]HashedCredential, error) 
 		if !errors.Is(err, bufio.ErrTooLong) {
 			return nil, err
 		}
-		bad = append(bad, &ParseError{Line: num + 1, Err: ErrLineTooLong})
+		bad.add(num+1, ErrLineTooLong)
 	}
-	if len(bad) > 0 {
-		return nil, &ImportError{Lines: bad}
+	if len(bad.Lines) > 0 {
+		return nil, &bad
 	}
 	return creds, nil
 }

@@ -50,15 +50,71 @@ func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("user %q already given at line %d", e.User, e.First)
 }
 
-// ImportError lists every bad line of an import file, in line order. Each
-// cause is one of this package's sentinels or a *DuplicateError; none quotes
-// a password or a line.
+// MaxBadLines is how many bad lines an *ImportError lists; it only counts
+// the others, so a source that is not an import file at all (a binary
+// file, /dev/urandom through a pipe) costs no memory for its lines.
+const MaxBadLines = 20
+
+// MaxImportSize bounds an import source, in bytes. Everything an import
+// reads is checked before anything is written, so its users and passwords
+// are all in memory at once; 128 MiB is 2.5 million users of 50 bytes.
+const MaxImportSize = 128 << 20
+
+// ErrImportTooLarge is returned by ReadImport and ReadHashedImport for a
+// source longer than MaxImportSize.
+var ErrImportTooLarge = fmt.Errorf("import source larger than %d MiB", MaxImportSize>>20)
+
+// ImportError reports the bad lines of an import file: the first
+// MaxBadLines of them, in line order, and how many more there were. Each
+// cause is one of this package's sentinels or a *DuplicateError; none
+// quotes a password or a line.
 type ImportError struct {
 	Lines []*ParseError
+	More  int // bad lines after those in Lines
 }
 
 func (e *ImportError) Error() string {
-	return fmt.Sprintf("%d bad import lines, the first at line %d: %v", len(e.Lines), e.Lines[0].Line, e.Lines[0].Err)
+	return fmt.Sprintf("%d bad import lines, the first at line %d: %v", len(e.Lines)+e.More, e.Lines[0].Line, e.Lines[0].Err)
+}
+
+// add records bad line num.
+func (e *ImportError) add(num int, err error) {
+	if len(e.Lines) < MaxBadLines {
+		e.Lines = append(e.Lines, &ParseError{Line: num, Err: err})
+	} else {
+		e.More++
+	}
+}
+
+// newImportScanner returns a scanner of the raw lines of an import source,
+// each at most MaxLineLen long, that fails with ErrImportTooLarge after
+// MaxImportSize bytes.
+func newImportScanner(r io.Reader) *bufio.Scanner {
+	s := bufio.NewScanner(&sizeLimit{r: r, left: MaxImportSize})
+	s.Buffer(make([]byte, 64*1024), MaxLineLen)
+	s.Split(scanRawLines)
+	return s
+}
+
+// sizeLimit reads r up to left bytes, and fails with ErrImportTooLarge if r
+// holds more.
+type sizeLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *sizeLimit) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var probe [1]byte
+		if n, err := l.r.Read(probe[:]); n == 0 {
+			return 0, err
+		}
+		return 0, ErrImportTooLarge
+	}
+	p = p[:min(int64(len(p)), l.left)]
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
 }
 
 // ReadImport reads "user:password" lines for a bulk import. The username is
@@ -68,15 +124,15 @@ func (e *ImportError) Error() string {
 // '\n' and any '\r' before it are not part of it. Blank lines and lines starting with
 // '#' are skipped, as in a password file. A user may appear only once.
 //
-// Every bad line is reported: the error is then an *ImportError and no
-// credentials are returned. A read error is returned as it is.
+// Any bad line makes the error an *ImportError, and no credentials are
+// returned; from the first one on, no password is kept. A source longer
+// than MaxImportSize gives ErrImportTooLarge; any other read error is
+// returned as it is.
 func ReadImport(r io.Reader) ([]Credential, error) {
-	s := bufio.NewScanner(r)
-	s.Buffer(make([]byte, 64*1024), MaxLineLen)
-	s.Split(scanRawLines)
+	s := newImportScanner(r)
 	var (
 		creds []Credential
-		bad   []*ParseError
+		bad   ImportError
 		seen  = map[string]int{}
 		num   int
 	)
@@ -92,22 +148,25 @@ func ReadImport(r io.Reader) ([]Credential, error) {
 		}
 		switch {
 		case err != nil:
-			bad = append(bad, &ParseError{Line: num, Err: err})
-		case c.User != "":
+			bad.add(num, err)
+			clearCredentials(creds)
+			creds = nil
+		case c.User != "" && len(bad.Lines) == 0:
 			creds = append(creds, c)
+		default:
+			clear(c.Password)
 		}
 	}
 	if err := s.Err(); err != nil {
 		if !errors.Is(err, bufio.ErrTooLong) {
+			clearCredentials(creds)
 			return nil, err
 		}
-		bad = append(bad, &ParseError{Line: num + 1, Err: ErrLineTooLong})
+		bad.add(num+1, ErrLineTooLong)
 	}
-	if len(bad) > 0 {
-		for _, c := range creds {
-			clear(c.Password)
-		}
-		return nil, &ImportError{Lines: bad}
+	if len(bad.Lines) > 0 {
+		clearCredentials(creds)
+		return nil, &bad
 	}
 	return creds, nil
 }
@@ -167,72 +226,110 @@ type Keep struct {
 	Broker pwhash.Broker
 }
 
-// Unchanged reports whether user may keep its entries when its password is
-// set to password: it has entries, and every one of them is what k.Params
-// writes for k.Broker and verifies password. A hash that does not decode
-// does not verify. Unchanged is safe for concurrent use.
-func (k *Keep) Unchanged(user string, password []byte) bool {
-	hashes := k.Current[user]
-	return len(hashes) > 0 && !slices.ContainsFunc(hashes, func(h string) bool {
-		if !k.Params.Satisfies(h, k.Broker) {
-			return true
+// Unchanged reports, for each credential, whether its user may keep its
+// entries when its password is set again: the user has entries, and every
+// one of them is what k.Params writes for k.Broker and verifies the
+// password. A hash that does not decode does not verify. The hashes are
+// verified in one pwhash.VerifyBatch, several at once. Unchanged is safe
+// for concurrent use.
+func (k *Keep) Unchanged(creds []*Credential) []bool {
+	keep := make([]bool, len(creds))
+	var passwords [][]byte
+	var hashes []string
+	var owner []int
+	for i, c := range creds {
+		current := k.Current[c.User]
+		keep[i] = len(current) > 0 && !slices.ContainsFunc(current, func(h string) bool {
+			return !k.Params.Satisfies(h, k.Broker)
+		})
+		if !keep[i] {
+			continue
 		}
-		ok, err := pwhash.Verify(password, h)
-		return !ok || err != nil
-	})
+		for _, h := range current {
+			passwords, hashes, owner = append(passwords, c.Password), append(hashes, h), append(owner, i)
+		}
+	}
+	ok, errs := pwhash.VerifyBatch(passwords, hashes)
+	for j, i := range owner {
+		keep[i] = keep[i] && ok[j] && errs[j] == nil
+	}
+	return keep
 }
 
-// HashAll hashes the password of each credential on workers goroutines and
-// returns the updates in the order of creds. Each password is cleared once
-// it is used, and every one on error; progress, if not nil, is called after
-// each credential. Once ctx is done no further hash starts and ctx's error
-// is returned.
+// HashAll hashes the password of each credential with h, Batch at a time on
+// Workers goroutines, and returns the updates in the order of creds. Each
+// password is cleared once it is hashed, and every one on error; progress,
+// if not nil, is called after each credential. Once ctx is done no further
+// batch starts and ctx's error is returned.
 //
 // With keep not nil, a credential whose user keep.Unchanged leaves alone
 // gets no Update, and unchanged counts it. Such a user's lines can then be
 // left as they are, and a file where nothing changed need not be written at
-// all.
-func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc, keep *Keep, progress func()) (updates []Update, unchanged int, err error) {
+// all. Its password is kept, for the caller to verify again should the
+// file change before it is written, and to clear.
+func HashAll(ctx context.Context, creds []Credential, h Hasher, keep *Keep, progress func()) (updates []Update, unchanged int, err error) {
 	type job struct {
-		c         *Credential
-		hash      string
-		unchanged bool
+		creds     []*Credential
+		hashes    []string // of the credentials not unchanged, in order
+		unchanged []bool
 		err       error
 	}
+	batch := max(h.Batch, 1)
 	updates = make([]Update, 0, len(creds))
-	err = inOrder(ctx, workers,
+	err = inOrder(ctx, max(h.Workers, 1),
 		func(send func(*job, bool) bool) error {
-			for i := range creds {
-				if !send(&job{c: &creds[i]}, true) {
+			for start := 0; start < len(creds); start += batch {
+				j := &job{}
+				for i := start; i < min(start+batch, len(creds)); i++ {
+					j.creds = append(j.creds, &creds[i])
+				}
+				if !send(j, true) {
 					break
 				}
 			}
 			return nil
 		},
 		func(j *job) {
-			if j.unchanged = keep != nil && keep.Unchanged(j.c.User, j.c.Password); !j.unchanged {
-				j.hash, j.err = hash(j.c.Password)
+			j.unchanged = make([]bool, len(j.creds))
+			if keep != nil {
+				j.unchanged = keep.Unchanged(j.creds)
 			}
-			clear(j.c.Password)
+			var passwords [][]byte
+			for i, c := range j.creds {
+				if !j.unchanged[i] {
+					passwords = append(passwords, c.Password)
+				}
+			}
+			if len(passwords) > 0 {
+				j.hashes, j.err = h.Hash(passwords)
+				if j.err == nil && len(j.hashes) != len(passwords) {
+					j.err = fmt.Errorf("%d hashes for %d passwords", len(j.hashes), len(passwords))
+				}
+			}
+			for _, pw := range passwords {
+				clear(pw)
+			}
 		},
 		func(j *job) error {
-			switch {
-			case j.err != nil:
+			if j.err != nil {
 				return j.err
-			case j.unchanged:
-				unchanged++
-			default:
-				updates = append(updates, Update{User: j.c.User, Hash: j.hash})
 			}
-			if progress != nil {
-				progress()
+			next := 0
+			for i, c := range j.creds {
+				if j.unchanged[i] {
+					unchanged++
+				} else {
+					updates = append(updates, Update{User: c.User, Hash: j.hashes[next]})
+					next++
+				}
+				if progress != nil {
+					progress()
+				}
 			}
 			return nil
 		})
 	if err != nil {
-		for i := range creds {
-			clear(creds[i].Password)
-		}
+		clearCredentials(creds)
 		return nil, 0, err
 	}
 	return updates, unchanged, nil
@@ -240,18 +337,12 @@ func HashAll(ctx context.Context, creds []Credential, workers int, hash HashFunc
 
 // Authenticate reports whether password is user's in the password file r,
 // checking the entry a 2.0 broker uses (the last, when there are several).
-// For a user without an entry it returns ErrUserNotFound, but only after
-// hashing the password at the cost of our default hash, so that how long the
-// answer takes does not tell whether the user exists. A hash that does not
+// For a user without an entry it returns ErrUserNotFound at once: whoever
+// asks has read the file, and -v names a missing user in its message, so
+// there is nothing for a dummy hash's timing to hide. A hash that does not
 // decode gives its *pwhash.DecodeError.
 func Authenticate(r io.Reader, user string, password []byte) (bool, error) {
 	hash, err := Lookup(r, user)
-	if errors.Is(err, ErrUserNotFound) {
-		if _, herr := pwhash.Hash(password, pwhash.Params{}); herr != nil {
-			return false, herr
-		}
-		return false, err
-	}
 	if err != nil {
 		return false, err
 	}

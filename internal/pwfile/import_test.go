@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -97,6 +98,70 @@ func TestReadImportLongLine(t *testing.T) {
 	}
 }
 
+// TestReadImportManyBad: a source of 100,000 bad lines lists the first
+// MaxBadLines and counts the rest, and returns no credentials although
+// good lines come before and after the bad ones.
+func TestReadImportManyBad(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("alice:pw\n")
+	for range 100_000 {
+		in.WriteString("no colon\n")
+	}
+	in.WriteString("bob:pw\n")
+	creds, err := ReadImport(strings.NewReader(in.String()))
+	var ie *ImportError
+	if !errors.As(err, &ie) || creds != nil {
+		t.Fatalf("ReadImport = %d credentials, %v; want an *ImportError", len(creds), err)
+	}
+	if len(ie.Lines) != MaxBadLines || ie.More != 100_000-MaxBadLines || ie.Lines[0].Line != 2 || ie.Lines[MaxBadLines-1].Line != MaxBadLines+1 {
+		t.Errorf("%d bad lines listed (lines %d to %d), %d more; want %d (2 to %d), %d more",
+			len(ie.Lines), ie.Lines[0].Line, ie.Lines[len(ie.Lines)-1].Line, ie.More, MaxBadLines, MaxBadLines+1, 100_000-MaxBadLines)
+	}
+}
+
+// repeatReader reads line over and over, n bytes in all (n < 0: without
+// end), as a generated source or /dev/urandom through a pipe would.
+type repeatReader struct {
+	line string
+	off  int
+	n    int64
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	if r.n > 0 && int64(len(p)) > r.n {
+		p = p[:r.n]
+	}
+	for i := 0; i < len(p); {
+		c := copy(p[i:], r.line[r.off:])
+		i, r.off = i+c, (r.off+c)%len(r.line)
+	}
+	if r.n > 0 {
+		r.n -= int64(len(p))
+	}
+	return len(p), nil
+}
+
+// TestReadImportSize: a source of exactly MaxImportSize bytes is read; one
+// byte more, or a source without end, gives ErrImportTooLarge, for an
+// import of passwords and of hashes.
+func TestReadImportSize(t *testing.T) {
+	const comment = "# a comment line of 32 bytes...\n"
+	if _, err := ReadImport(&repeatReader{line: comment, n: MaxImportSize}); err != nil {
+		t.Errorf("ReadImport of %d bytes: %v", MaxImportSize, err)
+	}
+	for _, r := range []io.Reader{&repeatReader{line: comment, n: MaxImportSize + 1}, &repeatReader{line: "no colon\n", n: -1}} {
+		if _, err := ReadImport(r); !errors.Is(err, ErrImportTooLarge) {
+			t.Errorf("ReadImport of more than %d bytes: %v, want ErrImportTooLarge", MaxImportSize, err)
+		}
+	}
+	if _, err := ReadHashedImport(&repeatReader{line: "no colon\n", n: -1}, pwhash.Broker20); !errors.Is(err, ErrImportTooLarge) {
+		t.Errorf("ReadHashedImport without end: %v, want ErrImportTooLarge", err)
+	}
+}
+
 func TestHashAll(t *testing.T) {
 	var creds []Credential
 	for i := range 500 {
@@ -108,7 +173,7 @@ func TestHashAll(t *testing.T) {
 		wantHashes = append(wantHashes, h)
 	}
 	var calls atomic.Int32
-	updates, unchanged, err := HashAll(t.Context(), creds, 4, reverse, nil, func() { calls.Add(1) })
+	updates, unchanged, err := HashAll(t.Context(), creds, serial(reverse, 4), nil, func() { calls.Add(1) })
 	if err != nil || unchanged != 0 || len(updates) != len(creds) || calls.Load() != int32(len(creds)) {
 		t.Fatalf("HashAll: %d updates, %d unchanged, %d progress, %v", len(updates), unchanged, calls.Load(), err)
 	}
@@ -122,7 +187,7 @@ func TestHashAll(t *testing.T) {
 	}
 	boom := errors.New("boom")
 	fail := func([]byte) (string, error) { return "", boom }
-	if _, _, err := HashAll(t.Context(), []Credential{{User: "a", Password: []byte("x")}}, 2, fail, nil, nil); !errors.Is(err, boom) {
+	if _, _, err := HashAll(t.Context(), []Credential{{User: "a", Password: []byte("x")}}, serial(fail, 2), nil, nil); !errors.Is(err, boom) {
 		t.Errorf("hash error: %v", err)
 	}
 }
@@ -153,17 +218,60 @@ func TestHashAllUnchanged(t *testing.T) {
 		t.Fatalf("Hashes: %v", current)
 	}
 	keep := &Keep{Current: current, Params: pwhash.Params{Algorithm: pwhash.PBKDF2}}
-	updates, unchanged, err := HashAll(t.Context(), creds(), 2, hash, keep, nil)
-	if err != nil {
-		t.Fatal(err)
+	// One credential a call, and batches of 4 that put alice's verification
+	// beside hashes of others.
+	for _, h := range []Hasher{serial(hash, 2), batches(t, 4, pwhash.Params{Iterations: 1})} {
+		given := creds()
+		updates, unchanged, err := HashAll(t.Context(), given, h, keep, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Kept for a second look should the file change; the rest cleared.
+		for _, c := range given {
+			if kept := string(c.Password) == "secret"; kept != (c.User == "alice") {
+				t.Errorf("batch %d: %s's password after HashAll: %q", h.Batch, c.User, c.Password)
+			}
+		}
+		var names []string
+		for _, u := range updates {
+			names = append(names, u.User)
+			if ok, err := pwhash.Verify([]byte("secret"), u.Hash); !ok || err != nil {
+				t.Errorf("batch %d: %s's new hash does not verify: %v", h.Batch, u.User, err)
+			}
+		}
+		if unchanged != 1 || strings.Join(names, " ") != "bob carol dave erin frank" {
+			t.Errorf("batch %d: unchanged %d, updated %v; want 1 and all but alice", h.Batch, unchanged, names)
+		}
 	}
-	var names []string
-	for _, u := range updates {
-		names = append(names, u.User)
+}
+
+// TestHashAllBatches hashes in pwhash.HashBatch's batches: no call gets more
+// than Batch passwords, and every hash lands on its own user, in order.
+func TestHashAllBatches(t *testing.T) {
+	var creds []Credential
+	for i := range 23 {
+		creds = append(creds, Credential{User: fmt.Sprint("u", i), Password: []byte(fmt.Sprint("pw", i))})
 	}
-	if unchanged != 1 || strings.Join(names, " ") != "bob carol dave erin frank" {
-		t.Errorf("unchanged %d, updated %v; want 1 and all but alice", unchanged, names)
+	updates, _, err := HashAll(t.Context(), creds, batches(t, 4, pwhash.Params{Iterations: 3}), nil, nil)
+	if err != nil || len(updates) != len(creds) {
+		t.Fatalf("HashAll: %d updates, %v", len(updates), err)
 	}
+	for i, u := range updates {
+		if ok, err := pwhash.Verify([]byte(fmt.Sprint("pw", i)), u.Hash); u.User != fmt.Sprint("u", i) || !ok || err != nil {
+			t.Errorf("update %d = %s with a hash of another password (%v)", i, u.User, err)
+		}
+	}
+}
+
+// batches is a Hasher on pwhash.HashBatch that fails the test when a call
+// gets more than size passwords.
+func batches(t *testing.T, size int, p pwhash.Params) Hasher {
+	return Hasher{Workers: 2, Batch: size, Hash: func(passwords [][]byte) ([]string, error) {
+		if len(passwords) > size {
+			t.Errorf("a batch of %d passwords, more than %d", len(passwords), size)
+		}
+		return pwhash.HashBatch(passwords, p)
+	}}
 }
 
 func TestAuthenticate(t *testing.T) {
@@ -272,7 +380,7 @@ func TestHashAllCancel(t *testing.T) {
 		creds[i] = Credential{Line: i + 1, User: fmt.Sprint("u", i), Password: []byte("pw")}
 	}
 	ctx, hash, calls := withCancelAt(t, 3)
-	updates, _, err := HashAll(ctx, creds, workers, hash, nil, nil)
+	updates, _, err := HashAll(ctx, creds, serial(hash, workers), nil, nil)
 	if !errors.Is(err, context.Canceled) || updates != nil {
 		t.Fatalf("HashAll after cancel: %d updates, %v; want context.Canceled", len(updates), err)
 	}
@@ -287,7 +395,7 @@ func TestHashAllCancel(t *testing.T) {
 	// Already done before the start: the producer's sends race the
 	// cancel, and no item it gave up on may be waited for (a hang here).
 	for range 100 {
-		if _, _, err := HashAll(ctx, creds[:50], workers, hash, nil, nil); !errors.Is(err, context.Canceled) {
+		if _, _, err := HashAll(ctx, creds[:50], serial(hash, workers), nil, nil); !errors.Is(err, context.Canceled) {
 			t.Fatalf("HashAll with a done context: %v", err)
 		}
 	}

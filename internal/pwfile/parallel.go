@@ -5,7 +5,7 @@ import (
 	"sync"
 )
 
-// inOrder is the worker pool behind HashPlaintext and HashAll: produce sends
+// inOrder is the worker pool behind HashAll: produce sends
 // items, work runs on the items that need it on workers goroutines, and
 // consume sees every item in the order it was sent, each once its work is
 // done. At most a few dozen items per worker are in flight, so a stream of
@@ -26,7 +26,7 @@ func inOrder[T any](ctx context.Context, workers int, produce func(send func(v *
 	// Buffered so that a worker finishing a hash takes the next one at
 	// once: unbuffered, it waited for the producing goroutine, which sat
 	// runnable behind the other worker, and 2 cores hashed only 1.24 times
-	// as fast as one (BenchmarkHashPlaintext; 1.85 times with the buffer).
+	// as fast as one (BenchmarkUpgrade; 1.85 times with the buffer).
 	jobs := make(chan item, 16*workers)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup

@@ -8,68 +8,131 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
-// HashFunc returns the encoded hash of a password. It must be safe to call
-// from several goroutines at once.
-type HashFunc func(password []byte) (string, error)
-
-// pending is one line on its way from the scanner to the writer; user is nil
-// for a line copied as it is.
-type pending struct {
-	raw, user, password []byte
-	hash                string
-	err                 error
+// Hasher is how HashAll hashes passwords: Hash returns the encoded hashes of
+// several passwords at once, in order, and is best given Batch of them
+// (pwhash.BatchSize: PBKDF2 runs that many chains side by side in SIMD lanes);
+// Workers calls run at once. Hash must be safe for concurrent use.
+type Hasher struct {
+	Hash    func(passwords [][]byte) ([]string, error)
+	Batch   int
+	Workers int
 }
 
-// HashPlaintext copies r to w with every entry whose second field is not
-// already a hash ($6$, $7$, $argon2id$) rewritten as "user:" + hash(field).
-// The original re-hashes hashes too, which makes the file useless. Hashing
-// runs on workers goroutines while lines are written in their order; at most
-// a few dozen lines per worker are in memory at once. It returns how many entries
-// were hashed; progress, if not nil, is called after each one. Once ctx is
-// done no further hash starts and ctx's error is returned.
-func HashPlaintext(ctx context.Context, r io.Reader, w io.Writer, workers int, hash HashFunc, progress func()) (int, error) {
-	n := 0
-	err := inOrder(ctx, workers,
-		func(send func(*pending, bool) bool) error {
-			s := NewScanner(r)
-			for s.Scan() {
-				l := s.Line()
-				p := &pending{}
-				plain := l.Kind == Entry && !pwhash.LooksHashed(string(l.Hash))
-				if plain {
-					p.user, p.password = bytes.Clone(l.User), bytes.Clone(l.Hash)
-				} else {
-					p.raw = bytes.Clone(l.Raw)
-				}
-				if !send(p, plain) {
-					return nil
-				}
-			}
-			return s.Err()
-		},
-		func(p *pending) {
-			p.hash, p.err = hash(p.password)
-			clear(p.password)
-		},
-		func(p *pending) error {
-			if p.user == nil {
-				_, err := w.Write(p.raw)
-				return err
-			}
-			if p.err != nil {
-				return p.err
-			}
-			if err := writeEntry(w, string(p.user), p.hash); err != nil {
-				return err
-			}
-			n++
-			if progress != nil {
-				progress()
-			}
-			return nil
-		})
-	if err != nil {
-		return 0, err
+// Upgrade hashes the plaintext entries of a password file (-U) in two
+// steps, so that the slow one needs no lock: Pending and Hash read the file
+// and hash its entries whose second field is not already a hash ($6$, $7$,
+// $argon2id$), then Apply rewrites it with those hashes. The original
+// re-hashes hashes too, which makes the file useless.
+//
+// An Upgrade remembers each hash with its user and password, so that after
+// the file changed between the two steps a second round hashes only the
+// entries that are new. It holds every plaintext password it hashed until
+// Clear; an Upgrade is not safe for concurrent use.
+type Upgrade struct {
+	byUser map[string][]plainHash
+}
+
+type plainHash struct {
+	password []byte
+	hash     string
+}
+
+// NewUpgrade returns an Upgrade that holds no hash yet.
+func NewUpgrade() *Upgrade {
+	return &Upgrade{byUser: map[string][]plainHash{}}
+}
+
+// Pending reads the password file r and returns, in file order, its
+// plaintext entries that u holds no hash for, each with a copy of its
+// password. Errors are as for Scanner.
+func (u *Upgrade) Pending(r io.Reader) ([]Credential, error) {
+	var creds []Credential
+	s := NewScanner(r)
+	for s.Scan() {
+		l := s.Line()
+		if l.Kind != Entry || pwhash.LooksHashed(string(l.Hash)) {
+			continue
+		}
+		if _, ok := u.lookup(l.User, l.Hash); !ok {
+			creds = append(creds, Credential{Line: l.Num, User: string(l.User), Password: bytes.Clone(l.Hash)})
+		}
 	}
-	return n, nil
+	if err := s.Err(); err != nil {
+		clearCredentials(creds)
+		return nil, err
+	}
+	return creds, nil
+}
+
+// Hash hashes the passwords of creds with h, as HashAll does, and
+// remembers each hash for Apply. creds' passwords are cleared; u keeps
+// copies until Clear.
+func (u *Upgrade) Hash(ctx context.Context, creds []Credential, h Hasher, progress func()) error {
+	passwords := make([][]byte, len(creds))
+	for i, c := range creds {
+		passwords[i] = bytes.Clone(c.Password)
+	}
+	updates, _, err := HashAll(ctx, creds, h, nil, progress)
+	if err != nil {
+		for _, pw := range passwords {
+			clear(pw)
+		}
+		return err
+	}
+	for i, up := range updates {
+		u.byUser[up.User] = append(u.byUser[up.User], plainHash{password: passwords[i], hash: up.Hash})
+	}
+	return nil
+}
+
+// Apply copies the password file r to w with every plaintext entry u holds
+// a hash for written as "user:" + hash, and every other line as it is. It
+// returns how many entries it hashed and how many plaintext entries it had
+// no hash for, which are none when r is the content Pending read.
+func (u *Upgrade) Apply(r io.Reader, w io.Writer) (hashed, missing int, err error) {
+	s := NewScanner(r)
+	for s.Scan() {
+		l := s.Line()
+		if l.Kind == Entry && !pwhash.LooksHashed(string(l.Hash)) {
+			if h, ok := u.lookup(l.User, l.Hash); ok {
+				if err := writeEntry(w, string(l.User), h); err != nil {
+					return 0, 0, err
+				}
+				hashed++
+				continue
+			}
+			missing++
+		}
+		if _, err := w.Write(l.Raw); err != nil {
+			return 0, 0, err
+		}
+	}
+	if err := s.Err(); err != nil {
+		return 0, 0, err
+	}
+	return hashed, missing, nil
+}
+
+// Clear clears the passwords u holds.
+func (u *Upgrade) Clear() {
+	for _, hs := range u.byUser {
+		for _, h := range hs {
+			clear(h.password)
+		}
+	}
+}
+
+func (u *Upgrade) lookup(user, password []byte) (string, bool) {
+	for _, h := range u.byUser[string(user)] {
+		if bytes.Equal(h.password, password) {
+			return h.hash, true
+		}
+	}
+	return "", false
+}
+
+func clearCredentials(creds []Credential) {
+	for i := range creds {
+		clear(creds[i].Password)
+	}
 }

@@ -10,16 +10,16 @@
 package pwfile
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 )
 
-// MaxLineLen bounds one line of a password file. A username and a plaintext
-// password of 65535 bytes each (the original's limits) fit with room to spare,
-// so only a damaged or hostile file reaches it.
+// MaxLineLen bounds one line of a password file, not counting its '\n'. A
+// username and a plaintext password of 65535 bytes each (the original's
+// limits) fit with room to spare, so only a damaged or hostile file reaches
+// it.
 const MaxLineLen = 1 << 20
 
 // ErrLineTooLong is the cause of the ParseError for a line longer than
@@ -70,7 +70,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 
 // Scanner reads a password file line by line.
 type Scanner struct {
-	s           *bufio.Scanner
+	lr          lineReader
 	line        Line
 	err         error
 	keepCorrupt bool
@@ -78,22 +78,7 @@ type Scanner struct {
 
 // NewScanner returns a Scanner reading from r.
 func NewScanner(r io.Reader) *Scanner {
-	s := bufio.NewScanner(r)
-	s.Buffer(make([]byte, 64*1024), MaxLineLen)
-	s.Split(scanRawLines)
-	return &Scanner{s: s}
-}
-
-// scanRawLines is bufio.ScanLines without dropping the line ending, so that
-// lines we do not edit are written back exactly, CRLF included.
-func scanRawLines(data []byte, atEOF bool) (int, []byte, error) {
-	if i := bytes.IndexByte(data, '\n'); i >= 0 {
-		return i + 1, data[:i+1], nil
-	}
-	if atEOF && len(data) > 0 {
-		return len(data), data, nil
-	}
-	return 0, nil, nil
+	return &Scanner{lr: newLineReader(r, nil)}
 }
 
 // KeepCorrupt makes Scan return a line that cannot be parsed as a Line of
@@ -105,16 +90,15 @@ func (s *Scanner) KeepCorrupt() { s.keepCorrupt = true }
 // Scan advances to the next line. It returns false at the end of the input
 // or at the first line that cannot be parsed; Err then tells which.
 func (s *Scanner) Scan() bool {
-	if s.err != nil || !s.s.Scan() {
-		if s.err == nil && s.s.Err() != nil {
-			s.err = s.s.Err()
-			if errors.Is(s.err, bufio.ErrTooLong) {
-				s.err = &ParseError{Line: s.line.Num + 1, Err: ErrLineTooLong}
-			}
-		}
+	if s.err != nil {
 		return false
 	}
-	s.line = Line{Num: s.line.Num + 1, Raw: s.s.Bytes()}
+	raw, ok := s.lr.next()
+	if !ok {
+		s.err = s.lr.err
+		return false
+	}
+	s.line = Line{Num: s.lr.num, Raw: raw}
 	if err := parseLine(&s.line); err != nil {
 		if s.keepCorrupt {
 			s.line.Kind, s.line.Err = Corrupt, err
@@ -132,6 +116,128 @@ func (s *Scanner) Line() Line { return s.line }
 // Err returns the first error met: a *ParseError for a bad line, or the
 // reader's error. It is nil at a clean end of input.
 func (s *Scanner) Err() error { return s.err }
+
+// lineReader splits a stream into raw lines, line endings kept, in one
+// buffer that holds the longest line allowed. It reads in chunks of about
+// that size, so that a big file moves in few system calls and lines are
+// found with one vectorised search each. Given a writer, it also copies
+// the lines its caller keeps: they sit next to each other in the buffer, so
+// a whole run of them goes out in one Write, straight from the buffer,
+// when the buffer is refilled or the caller cuts a line out.
+type lineReader struct {
+	r          io.Reader
+	buf        []byte
+	start, end int  // buf[start:end] is read but not yet returned
+	span       int  // buf[span:start] is kept but not yet written to w
+	eof        bool // r has nothing more
+	num        int  // number of the last line returned
+	err        error
+	w          io.Writer
+}
+
+func newLineReader(r io.Reader, w io.Writer) lineReader {
+	// One byte more than the longest line: a full buffer without a '\n'
+	// then proves the line too long, without waiting for more input.
+	return lineReader{r: r, w: w, buf: make([]byte, MaxLineLen+1)}
+}
+
+// next returns the next line, valid until the following call, or false at
+// the end of the input or on an error, left in err.
+func (lr *lineReader) next() ([]byte, bool) {
+	searched := 0 // bytes of buf[start:end] known to hold no '\n'
+	for {
+		if i := bytes.IndexByte(lr.buf[lr.start+searched:lr.end], '\n'); i >= 0 {
+			line := lr.buf[lr.start : lr.start+searched+i+1]
+			lr.start += len(line)
+			lr.num++
+			return line, true
+		}
+		searched = lr.end - lr.start
+		if lr.eof || lr.err != nil {
+			if lr.err == nil && lr.start < lr.end {
+				line := lr.buf[lr.start:lr.end]
+				lr.start = lr.end
+				lr.num++
+				return line, true
+			}
+			return nil, false
+		}
+		lr.fill()
+	}
+}
+
+// fill reads more after the unreturned bytes. When the buffer is full it
+// first writes out the kept run and moves the unreturned bytes to the front.
+func (lr *lineReader) fill() {
+	if lr.end == len(lr.buf) {
+		if lr.start == 0 {
+			lr.err = &ParseError{Line: lr.num + 1, Err: ErrLineTooLong}
+			return
+		}
+		if err := lr.flush(); err != nil {
+			lr.err = err
+			return
+		}
+		lr.end = copy(lr.buf, lr.buf[lr.start:lr.end])
+		lr.start, lr.span = 0, 0
+	}
+	// As bufio does, give up on a reader that keeps returning nothing.
+	for range 100 {
+		n, err := lr.r.Read(lr.buf[lr.end:])
+		lr.end += n
+		if err == io.EOF {
+			lr.eof = true
+			return
+		}
+		if err != nil {
+			lr.err = err
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+	lr.err = io.ErrNoProgress
+}
+
+// cut writes out the kept run before line, the one next just returned, and
+// starts the next run after it, so that line itself is not copied.
+func (lr *lineReader) cut(line []byte) error {
+	if err := lr.write(lr.buf[lr.span : lr.start-len(line)]); err != nil {
+		return err
+	}
+	lr.span = lr.start
+	return nil
+}
+
+// flush writes out the kept run up to the last line returned.
+func (lr *lineReader) flush() error {
+	if err := lr.write(lr.buf[lr.span:lr.start]); err != nil {
+		return err
+	}
+	lr.span = lr.start
+	return nil
+}
+
+func (lr *lineReader) write(b []byte) error {
+	if lr.w == nil || len(b) == 0 {
+		return nil
+	}
+	_, err := lr.w.Write(b)
+	return err
+}
+
+// scanRawLines is bufio.ScanLines without dropping the line ending, for
+// ReadImport, whose lines keep their '\r' until TrimPasswordLine.
+func scanRawLines(data []byte, atEOF bool) (int, []byte, error) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i + 1, data[:i+1], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
+}
 
 func parseLine(l *Line) error {
 	raw := l.Raw

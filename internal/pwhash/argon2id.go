@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -116,6 +117,53 @@ func (d *Decoded) appendArgon2id(dst []byte) []byte {
 	return appendB64Fields(dst, rawB64, d.Salt, d.Key)
 }
 
+// argon2Key is argon2.IDKey; tests replace it to count derivations without
+// allocating their memory.
+var argon2Key = argon2.IDKey
+
+// argon2InUse is the argon2 memory of the derivations running in this
+// process, within argon2Budget.
+var argon2InUse = newMemoryBudget(argon2Budget)
+
+// deriveArgon2id runs one derivation once its memory fits in argon2Budget
+// beside those already running. Workers keeps hashing within the budget, but
+// verification meets the memory of each stored hash only as it decodes it
+// (--if-changed may verify hashes of up to MaxArgon2Memory on every core),
+// so the bound is taken here, where every derivation passes. A derivation
+// larger than the whole budget runs alone.
 func deriveArgon2id(password, salt []byte, time, memory uint32, threads uint8, keyLen int) []byte {
-	return argon2.IDKey(password, salt, time, memory, threads, uint32(keyLen))
+	need := min(memory, argon2Budget)
+	argon2InUse.acquire(need)
+	defer argon2InUse.release(need)
+	return argon2Key(password, salt, time, memory, threads, uint32(keyLen))
+}
+
+// memoryBudget is a counting semaphore of KiB.
+type memoryBudget struct {
+	mu    sync.Mutex
+	freed sync.Cond
+	free  uint32
+}
+
+func newMemoryBudget(kib uint32) *memoryBudget {
+	b := &memoryBudget{free: kib}
+	b.freed.L = &b.mu
+	return b
+}
+
+// acquire waits until kib KiB are free and takes them.
+func (b *memoryBudget) acquire(kib uint32) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.free < kib {
+		b.freed.Wait()
+	}
+	b.free -= kib
+}
+
+func (b *memoryBudget) release(kib uint32) {
+	b.mu.Lock()
+	b.free += kib
+	b.mu.Unlock()
+	b.freed.Broadcast()
 }

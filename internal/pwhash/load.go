@@ -22,12 +22,10 @@ func (e *LoadError) Error() string {
 func (e *LoadError) Unwrap() error { return ErrNotLoadable }
 
 // LoadableBy returns nil if a broker of generation b loads d from a password
-// file, else a *LoadError with the reason, by the rules Accepted holds. An
-// argon2id hash counts as loadable by 2.1, as -H argon2id writes it for 2.1:
-// only 2.1 brokers built with argon2 load it, which callers should say.
+// file, else a *LoadError with the reason, by the rules Accepted holds
+// (Acceptance.By): argon2id only for Broker21Argon2.
 func (d *Decoded) LoadableBy(b Broker) error {
-	a := d.Accepted()
-	if b == Broker20 && a.Broker20 || b == Broker21 && (a.Broker21 || a.Broker21Argon2) {
+	if d.Accepted().By(b) {
 		return nil
 	}
 	fail := func(format string, args ...any) error {
@@ -35,7 +33,7 @@ func (d *Decoded) LoadableBy(b Broker) error {
 	}
 	switch {
 	case d.Algorithm == Argon2id:
-		return fail("only 2.1 brokers load argon2id")
+		return fail("only 2.1 brokers built with argon2 load argon2id (--broker %s)", Broker21Argon2)
 	case d.Algorithm != SHA512 && d.Algorithm != PBKDF2:
 		return fail("unknown algorithm %q", d.Algorithm)
 	case d.Algorithm == PBKDF2 && d.Iterations < 1:

@@ -13,13 +13,11 @@ import (
 )
 
 // pbkdf2Key is PBKDF2-HMAC-SHA512 (RFC 8018), the same function as
-// crypto/pbkdf2.Key(sha512.New, ...), about 1.2 times as fast: for every
-// iteration after the first it runs only the two SHA-512 compressions HMAC
-// needs, from the precomputed states after K^ipad and K^opad, on blocks it
-// pads once. crypto/hmac instead copies the 64-byte message into the digest,
-// and copies and pads it again in each Sum: a fifth of its time per iteration
-// (BenchmarkPBKDF2: about 340 against 276 ns on the machine of the README's
-// performance table, where one SHA-512 compression takes 126 ns).
+// crypto/pbkdf2.Key(sha512.New, ...), but faster (BenchmarkPBKDF2 measures
+// by how much): for every iteration after the first it runs only the two
+// SHA-512 compressions HMAC needs, from the precomputed states after K^ipad
+// and K^opad, on blocks it pads once. crypto/hmac instead copies the 64-byte
+// message into the digest, and copies and pads it again in each Sum.
 //
 // The compressions are the standard library's own (assembly where it has
 // one), reached through the documented state marshalling of its SHA-512

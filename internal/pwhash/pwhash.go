@@ -55,22 +55,27 @@ func (a *Algorithm) UnmarshalText(text []byte) error {
 type Broker int
 
 const (
-	Broker20 Broker = iota // Mosquitto 2.0: 12-byte salts (default)
-	Broker21               // Mosquitto 2.1: 64-byte salts
+	Broker20       Broker = iota // Mosquitto 2.0: 12-byte salts (default)
+	Broker21                     // Mosquitto 2.1 as released: 64-byte salts, no argon2id
+	Broker21Argon2               // Mosquitto 2.1 built with argon2: also argon2id
 )
 
-// String is the generation as --broker names it: "2.0" or "2.1".
+// String is the generation as --broker names it: "2.0", "2.1" or
+// "2.1-argon2".
 func (b Broker) String() string {
-	if b == Broker21 {
+	switch b {
+	case Broker21:
 		return "2.1"
+	case Broker21Argon2:
+		return "2.1-argon2"
 	}
 	return "2.0"
 }
 
-// ParseBroker maps a --broker value, "2.0" or "2.1", to a Broker. Any other
-// value gives an error wrapping ErrUnknownBroker.
+// ParseBroker maps a --broker value, "2.0", "2.1" or "2.1-argon2", to a
+// Broker. Any other value gives an error wrapping ErrUnknownBroker.
 func ParseBroker(name string) (Broker, error) {
-	for _, b := range []Broker{Broker20, Broker21} {
+	for _, b := range []Broker{Broker20, Broker21, Broker21Argon2} {
 		if name == b.String() {
 			return b, nil
 		}
@@ -124,7 +129,8 @@ const (
 	MaxIterations = 1 << 22
 	// MaxArgon2Memory caps argon2id memory in KiB (1 GiB): 16 times RFC
 	// 9106's second recommended setting (64 MiB) and 22 times Mosquitto
-	// 2.1's 47104. Callers verifying in parallel need this much each.
+	// 2.1's 47104. Derivations running at once share argon2Budget, so
+	// verifying such hashes in parallel runs them one at a time.
 	MaxArgon2Memory = 1 << 20
 	// MaxArgon2Work caps argon2id time: memory in KiB times passes (t), as
 	// each pass fills all the memory once. It allows four passes over 1 GiB,
@@ -150,7 +156,7 @@ func ParamsFor(a Algorithm, b Broker) Params {
 		return p
 	}
 	p.SaltLen = SaltLen20
-	if b == Broker21 {
+	if b != Broker20 {
 		p.SaltLen = SaltLen21
 	}
 	return p
@@ -306,38 +312,25 @@ func (d *Decoded) Accepted() Acceptance {
 	return Acceptance{}
 }
 
+// By reports whether brokers of generation b load the entry.
+func (a Acceptance) By(b Broker) bool {
+	switch b {
+	case Broker21:
+		return a.Broker21
+	case Broker21Argon2:
+		return a.Broker21Argon2
+	}
+	return a.Broker20
+}
+
 // Hash returns the encoded hash of password (without "user:") under p, with
 // a fresh salt from crypto/rand. argon2id ignores Iterations and SaltLen and
 // always uses Mosquitto 2.1's m=47104,t=1,p=1 with a 64-byte salt and tag,
 // as its tool ignores -I. Hash is safe for concurrent use.
 func Hash(password []byte, p Params) (string, error) {
-	d := Decoded{Algorithm: p.algorithm()}
-	saltLen, keyLen := SaltLen20, 64
-	switch d.Algorithm {
-	case SHA512, PBKDF2:
-		switch p.SaltLen {
-		case 0: // SaltLen20
-		case SaltLen20, SaltLen21:
-			saltLen = p.SaltLen
-		default:
-			return "", fmt.Errorf("salt length %d: brokers load only %d or %d bytes", p.SaltLen, SaltLen20, SaltLen21)
-		}
-		if d.Algorithm == PBKDF2 {
-			d.Iterations = p.Iterations
-			switch {
-			case d.Iterations == 0:
-				d.Iterations = DefaultIterations
-			case d.Iterations < 0:
-				return "", fmt.Errorf("iterations %d: must be at least 1", d.Iterations)
-			case d.Iterations > MaxIterations:
-				return "", fmt.Errorf("%w: %d iterations, the limit is %d", ErrTooCostly, d.Iterations, MaxIterations)
-			}
-		}
-	case Argon2id:
-		d.Memory, d.Time, d.Threads = argon2Memory, argon2Time, argon2Threads
-		saltLen, keyLen = argon2SaltLen, argon2KeyLen
-	default:
-		return "", fmt.Errorf("%w %q", ErrUnknownAlgorithm, p.Algorithm)
+	d, saltLen, keyLen, err := p.prepare()
+	if err != nil {
+		return "", err
 	}
 	d.Salt = make([]byte, saltLen)
 	if _, err := rand.Read(d.Salt); err != nil {
@@ -349,6 +342,40 @@ func Hash(password []byte, p Params) (string, error) {
 	}
 	d.Key = key
 	return d.Encode(), nil
+}
+
+// prepare checks p and returns what Hash writes under it but the salt and
+// key, and their lengths.
+func (p Params) prepare() (d Decoded, saltLen, keyLen int, err error) {
+	d = Decoded{Algorithm: p.algorithm()}
+	saltLen, keyLen = SaltLen20, 64
+	switch d.Algorithm {
+	case SHA512, PBKDF2:
+		switch p.SaltLen {
+		case 0: // SaltLen20
+		case SaltLen20, SaltLen21:
+			saltLen = p.SaltLen
+		default:
+			return d, 0, 0, fmt.Errorf("salt length %d: brokers load only %d or %d bytes", p.SaltLen, SaltLen20, SaltLen21)
+		}
+		if d.Algorithm == PBKDF2 {
+			d.Iterations = p.Iterations
+			switch {
+			case d.Iterations == 0:
+				d.Iterations = DefaultIterations
+			case d.Iterations < 0:
+				return d, 0, 0, fmt.Errorf("iterations %d: must be at least 1", d.Iterations)
+			case d.Iterations > MaxIterations:
+				return d, 0, 0, fmt.Errorf("%w: %d iterations, the limit is %d", ErrTooCostly, d.Iterations, MaxIterations)
+			}
+		}
+	case Argon2id:
+		d.Memory, d.Time, d.Threads = argon2Memory, argon2Time, argon2Threads
+		saltLen, keyLen = argon2SaltLen, argon2KeyLen
+	default:
+		return d, 0, 0, fmt.Errorf("%w %q", ErrUnknownAlgorithm, p.Algorithm)
+	}
+	return d, saltLen, keyLen, nil
 }
 
 // Verify reports whether password matches encoded. A wrong password is
@@ -452,12 +479,16 @@ func (p Params) algorithm() Algorithm {
 	return p.Algorithm
 }
 
-// argon2Budget bounds the memory of argon2id hashes run at once, in KiB.
+// argon2Budget bounds the memory of the argon2id derivations (hashes and
+// verifications) that run at once in this process, in KiB.
 const argon2Budget = 512 * 1024
 
 // Workers is how many hashes of algorithm a to compute at once: one per core
 // (GOMAXPROCS), and for argon2id, at 46 MiB each, no more than fit in
-// argon2Budget.
+// argon2Budget. More workers would only wait: every argon2id derivation
+// waits for its memory within argon2Budget, so verifying stored hashes of
+// up to MaxArgon2Memory each on these workers stays within it too (or one
+// hash at a time, for a hash above it).
 func Workers(a Algorithm) int {
 	n := runtime.GOMAXPROCS(0)
 	if a == Argon2id {
@@ -480,12 +511,8 @@ func (p Params) Satisfies(encoded string, b Broker) bool {
 	if p.Iterations != 0 && d.Algorithm == PBKDF2 && d.Iterations != p.Iterations {
 		return false
 	}
-	a := d.Accepted()
-	switch {
-	case d.Algorithm == Argon2id:
-		return a.Broker21Argon2
-	case b == Broker21:
-		return a.Broker21
+	if d.Algorithm == Argon2id {
+		return d.Accepted().Broker21Argon2
 	}
-	return a.Broker20
+	return d.Accepted().By(b)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestParseAlgorithm(t *testing.T) {
@@ -53,6 +54,8 @@ func TestParamsFor(t *testing.T) {
 		{SHA512, Broker21, Params{SHA512, 0, SaltLen21}},
 		{Argon2id, Broker20, Params{Algorithm: Argon2id}},
 		{Argon2id, Broker21, Params{Algorithm: Argon2id}},
+		{PBKDF2, Broker21Argon2, Params{PBKDF2, 0, SaltLen21}},
+		{Argon2id, Broker21Argon2, Params{Algorithm: Argon2id}},
 	}
 	for _, tt := range tests {
 		if got := ParamsFor(tt.a, tt.b); got != tt.want {
@@ -264,6 +267,11 @@ func TestAccepted(t *testing.T) {
 		if got := d.Accepted(); got != tt.want {
 			t.Errorf("Accepted(%q) = %+v, want %+v", tt.in, got, tt.want)
 		}
+		for b, want := range map[Broker]bool{Broker20: tt.want.Broker20, Broker21: tt.want.Broker21, Broker21Argon2: tt.want.Broker21Argon2} {
+			if got := tt.want.By(b); got != want {
+				t.Errorf("%+v.By(%v) = %v, want %v", tt.want, b, got, want)
+			}
+		}
 	}
 	if got := (&Decoded{}).Accepted(); got != (Acceptance{}) {
 		t.Errorf("zero Decoded: Accepted() = %+v, want none", got)
@@ -421,12 +429,12 @@ func TestConcurrent(t *testing.T) {
 }
 
 func TestParseBroker(t *testing.T) {
-	for _, b := range []Broker{Broker20, Broker21} {
+	for _, b := range []Broker{Broker20, Broker21, Broker21Argon2} {
 		if got, err := ParseBroker(b.String()); got != b || err != nil {
 			t.Errorf("ParseBroker(%q) = %v, %v; want %v", b.String(), got, err, b)
 		}
 	}
-	for _, name := range []string{"", "2", "2.2", "1.6", " 2.0", "2.0.0"} {
+	for _, name := range []string{"", "2", "2.2", "1.6", " 2.0", "2.0.0", "2.1-argon", "2.0-argon2"} {
 		if _, err := ParseBroker(name); !errors.Is(err, ErrUnknownBroker) {
 			t.Errorf("ParseBroker(%q): %v, want ErrUnknownBroker", name, err)
 		}
@@ -485,6 +493,7 @@ func TestSatisfies(t *testing.T) {
 		{"other algorithm", ParamsFor(PBKDF2, Broker20), sha20, Broker20, false},
 		{"64-byte salt for a 2.0 broker", ParamsFor(PBKDF2, Broker20), pbkdf21, Broker20, false},
 		{"64-byte salt for a 2.1 broker", ParamsFor(PBKDF2, Broker21), pbkdf21, Broker21, true},
+		{"64-byte salt for a 2.1 broker with argon2", ParamsFor(PBKDF2, Broker21Argon2), pbkdf21, Broker21Argon2, true},
 		{"argon2id", ParamsFor(Argon2id, Broker21), argon, Broker21, true},
 		{"plaintext", ParamsFor(PBKDF2, Broker20), "secret", Broker20, false},
 	}
@@ -527,5 +536,76 @@ func TestWorkers(t *testing.T) {
 	}
 	if got := Workers(Argon2id); got < 1 || got > n || got*argon2Memory > argon2Budget {
 		t.Errorf("Workers(Argon2id) = %d: want 1..%d within %d KiB", got, n, argon2Budget)
+	}
+}
+
+// withArgon2Counter replaces the argon2 key derivation with one that
+// allocates nothing and records the largest memory, in KiB, of the
+// derivations running at once, counting one above argon2Budget as all of it
+// and as crowded when it runs beside another.
+func withArgon2Counter(t *testing.T) (peak func() (kib uint32, crowded bool)) {
+	t.Helper()
+	var (
+		mu             sync.Mutex
+		running        int
+		big            bool
+		inUse, maxUsed uint32
+		crowded        bool
+	)
+	saved := argon2Key
+	argon2Key = func(password, salt []byte, passes, memory uint32, threads uint8, keyLen uint32) []byte {
+		need := min(memory, argon2Budget)
+		mu.Lock()
+		running++
+		inUse += need
+		maxUsed = max(maxUsed, inUse)
+		big = big || memory > argon2Budget
+		crowded = crowded || big && running > 1
+		mu.Unlock()
+		// Gives the other goroutines time to start theirs beside it.
+		time.Sleep(time.Millisecond)
+		mu.Lock()
+		running--
+		inUse -= need
+		big = big && memory <= argon2Budget
+		mu.Unlock()
+		return make([]byte, keyLen)
+	}
+	t.Cleanup(func() { argon2Key = saved })
+	return func() (uint32, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		return maxUsed, crowded
+	}
+}
+
+// TestArgon2MemoryBound verifies argon2id hashes of 1 GiB, 256 MiB and
+// Mosquitto's 46 MiB from many goroutines at once, as --if-changed does on
+// every core: the derivations running at once must stay within
+// argon2Budget, and a hash above it must run alone.
+func TestArgon2MemoryBound(t *testing.T) {
+	peak := withArgon2Counter(t)
+	encoded := func(m uint32) string {
+		d := Decoded{Algorithm: Argon2id, Memory: m, Time: 1, Threads: 1, Salt: make([]byte, 16), Key: make([]byte, 32)}
+		return d.Encode()
+	}
+	var hashes []string
+	for range 8 {
+		hashes = append(hashes, encoded(MaxArgon2Memory), encoded(1<<18), encoded(argon2Memory), encoded(argon2Memory))
+	}
+	var wg sync.WaitGroup
+	for _, h := range hashes {
+		wg.Go(func() {
+			if _, err := Verify([]byte("pw"), h); err != nil {
+				t.Errorf("Verify: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	switch kib, crowded := peak(); {
+	case kib == 0:
+		t.Error("the derivation hook was never called")
+	case kib > argon2Budget || crowded:
+		t.Errorf("argon2 derivations at once: up to %d KiB (a 1 GiB one beside another: %v); want at most %d KiB, and a hash above that alone", kib, crowded, argon2Budget)
 	}
 }

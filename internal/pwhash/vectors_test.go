@@ -1,80 +1,28 @@
 package pwhash
 
 import (
-	"bufio"
-	"encoding/hex"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mqpasswd/mqpasswd/internal/testvectors"
 )
 
-// vectorDir holds password-file lines written by the real mosquitto_passwd
-// builds (and hand-made probes), copied from the project's shared notes.
-const vectorDir = "../../testdata/vectors"
+type vector = testvectors.Vector
 
-var vectorFiles = []string{
-	"mosq20-vectors.txt",
-	"mosq21-vectors.txt",
-	"mosq212-vectors.txt",
-	"crafted-lines.txt",
-}
-
-type vector struct {
-	file     string
-	lineNo   int
-	method   string
-	user     string
-	password []byte // from the hex field, which the README calls authoritative
-	encoded  string // the file line after "user:"
-}
-
-func (v vector) String() string { return v.file + ":" + v.user }
-
-// readVectors parses one vector file: '#' lines are comments, every other
-// line has exactly six TAB-separated fields.
 func readVectors(tb testing.TB, name string) []vector {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(vectorDir, name))
+	vs, err := testvectors.Read(name)
 	if err != nil {
 		tb.Fatal(err)
-	}
-	defer f.Close()
-	var vs []vector
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.Split(line, "\t")
-		if len(fields) != 6 {
-			tb.Fatalf("%s:%d: %d fields, want 6", name, n, len(fields))
-		}
-		pw, err := hex.DecodeString(fields[3])
-		if err != nil {
-			tb.Fatalf("%s:%d: password hex: %v", name, n, err)
-		}
-		user, encoded, ok := strings.Cut(fields[5], ":")
-		if !ok || user != fields[2] {
-			tb.Fatalf("%s:%d: file line does not start with %q:", name, n, fields[2])
-		}
-		vs = append(vs, vector{file: name, lineNo: n, method: fields[0], user: user, password: pw, encoded: encoded})
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	if len(vs) == 0 {
-		tb.Fatalf("%s: no vectors", name)
 	}
 	return vs
 }
 
 func allVectors(tb testing.TB) []vector {
 	tb.Helper()
-	var vs []vector
-	for _, name := range vectorFiles {
-		vs = append(vs, readVectors(tb, name)...)
+	vs, err := testvectors.All()
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return vs
 }
@@ -93,11 +41,11 @@ var craftedDecodeErr = map[string]error{
 // re-encodes to the very same bytes.
 func TestVectors(t *testing.T) {
 	for _, v := range allVectors(t) {
-		t.Run(v.file+"/"+v.user, func(t *testing.T) {
+		t.Run(v.File+"/"+v.User, func(t *testing.T) {
 			// The 210000-iteration and argon2id rows take tens of ms each.
 			t.Parallel()
-			if want, ok := craftedDecodeErr[v.user]; ok {
-				ok, err := Verify(v.password, v.encoded)
+			if want, ok := craftedDecodeErr[v.User]; ok {
+				ok, err := Verify(v.Password, v.Hash)
 				assertDecodeErr(t, err, want)
 				if ok {
 					t.Error("Verify = true with an error")
@@ -105,25 +53,25 @@ func TestVectors(t *testing.T) {
 				return
 			}
 
-			d, err := Decode(v.encoded)
+			d, err := Decode(v.Hash)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
-			if got := d.Encode(); got != v.encoded {
-				t.Errorf("Encode after Decode:\n got %s\nwant %s", got, v.encoded)
+			if got := d.Encode(); got != v.Hash {
+				t.Errorf("Encode after Decode:\n got %s\nwant %s", got, v.Hash)
 			}
 
-			ok, err := Verify(v.password, v.encoded)
+			ok, err := Verify(v.Password, v.Hash)
 			if err != nil || !ok {
 				t.Fatalf("Verify(right password) = %v, %v; want true, nil", ok, err)
 			}
-			for _, wrong := range nearMisses(v.password) {
-				if ok, err := Verify(wrong, v.encoded); ok || err != nil {
+			for _, wrong := range nearMisses(v.Password) {
+				if ok, err := Verify(wrong, v.Hash); ok || err != nil {
 					t.Errorf("Verify(%q) = %v, %v; want false, nil", wrong, ok, err)
 				}
 			}
-			for _, bad := range flippedHashes(v.encoded) {
-				if ok, err := Verify(v.password, bad); ok {
+			for _, bad := range flippedHashes(v.Hash) {
+				if ok, err := Verify(v.Password, bad); ok {
 					t.Errorf("Verify(right password, %s) = true, %v; want false or an error", bad, err)
 				}
 			}
@@ -172,9 +120,9 @@ func TestVectorsAccepted(t *testing.T) {
 	all := Acceptance{Broker20: true, Broker21: true, Broker21Argon2: true}
 	only21 := Acceptance{Broker21: true, Broker21Argon2: true}
 	onlyArgon2 := Acceptance{Broker21Argon2: true}
-	for _, name := range vectorFiles[:3] {
+	for _, name := range testvectors.Files[:3] {
 		for _, v := range readVectors(t, name) {
-			d, err := Decode(v.encoded)
+			d, err := Decode(v.Hash)
 			if err != nil {
 				t.Errorf("%v: Decode: %v", v, err)
 				continue
@@ -183,7 +131,7 @@ func TestVectorsAccepted(t *testing.T) {
 			switch {
 			case name == "mosq20-vectors.txt":
 				want = all
-			case strings.HasPrefix(v.encoded, argon2idPrefix):
+			case strings.HasPrefix(v.Hash, argon2idPrefix):
 				want = onlyArgon2
 			}
 			if got := d.Accepted(); got != want {
@@ -213,18 +161,18 @@ func TestCraftedAccepted(t *testing.T) {
 	}
 	seen := 0
 	for _, v := range readVectors(t, "crafted-lines.txt") {
-		if _, ok := craftedDecodeErr[v.user]; ok {
+		if _, ok := craftedDecodeErr[v.User]; ok {
 			// Rejected by every broker; Decode refuses them (TestVectors).
 			seen++
 			continue
 		}
-		w, ok := want[v.user]
+		w, ok := want[v.User]
 		if !ok {
 			t.Errorf("%v: crafted line without an expectation", v)
 			continue
 		}
 		seen++
-		d, err := Decode(v.encoded)
+		d, err := Decode(v.Hash)
 		if err != nil {
 			t.Errorf("%v: Decode: %v", v, err)
 			continue
