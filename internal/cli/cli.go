@@ -31,6 +31,9 @@ const (
 type Error struct {
 	Code int
 	Msg  string
+	// Usage asks for the short usage text on stdout after Msg: the command
+	// line is wrong, where the original prints its usage on stdout.
+	Usage bool
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -39,8 +42,15 @@ func fail(code int, format string, args ...any) *Error {
 	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
 }
 
-// errUsage asks Main to print the usage text on stdout and exit 1, as the
-// original does for a wrong number of arguments.
+// failUsage is a wrong command line: exit 1, the reason, the short usage.
+func failUsage(format string, args ...any) *Error {
+	e := fail(ExitError, format, args...)
+	e.Usage = true
+	return e
+}
+
+// errUsage asks Main to print the whole usage text on stdout and exit 1, as
+// the original does without arguments and for -h.
 var errUsage = errors.New("usage")
 
 // Streams are the command's standard streams, and which of them are
@@ -94,6 +104,9 @@ func Main(args []string, s Streams) int {
 		if e.Msg != "" {
 			fmt.Fprintln(s.ErrOut, e.Msg)
 		}
+		if e.Usage {
+			io.WriteString(s.Out, shortUsage)
+		}
 		return e.Code
 	default:
 		fmt.Fprintf(s.ErrOut, msgInternal+"\n", err)
@@ -102,9 +115,9 @@ func Main(args []string, s Streams) int {
 }
 
 func execute(args []string, s Streams) error {
-	o, err := parse(args, s.Out)
+	o, err := parse(args, stdoutWriter{s.Out})
 	if err != nil || o == nil {
-		return err
+		return explain(err, &Options{}, nil)
 	}
 	// Only now that there is work to interrupt: the usage text and argument
 	// errors, which start-up time matters most for, come without it.
@@ -145,7 +158,11 @@ func parse(args []string, out io.Writer) (*Options, error) {
 	o := &Options{}
 	ran := false
 	notOption := ""
-	cmd := newCommand(o, out)
+	// --help, --version and --completion print here, and their output is
+	// the result: a write that fails must fail the run. cobra's help
+	// function cannot return the error, so the writer keeps it.
+	printed := &checkedWriter{w: out}
+	cmd := newCommand(o, printed)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		// The original takes "-h" as a file name and then prints its usage
 		// with exit 1; --help is ours and exits 0.
@@ -153,7 +170,7 @@ func parse(args []string, out io.Writer) (*Options, error) {
 		case notOption == "-h":
 			return errUsage
 		case notOption != "":
-			return fail(ExitError, msgUnknownOption, notOption)
+			return failUsage(msgUnknownOption, notOption)
 		}
 		// --version and --completion come first: no original command line
 		// has them, so this changes the meaning of none.
@@ -181,9 +198,26 @@ func parse(args []string, out io.Writer) (*Options, error) {
 		cmd.SetArgs(append(options, positionals...))
 	}
 	if err := cmd.Execute(); err != nil || !ran {
+		if err == nil && printed.err != nil {
+			err = &stdoutError{printed.err}
+		}
 		return nil, err
 	}
 	return o, nil
+}
+
+// checkedWriter keeps the first error of the writes to w.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if c.err == nil {
+		c.err = err
+	}
+	return n, err
 }
 
 // Command returns the definition of the mosquitto_passwd command (its

@@ -43,6 +43,12 @@ const (
 	msgNeedsValue      = "Error: Option --%s needs a value."
 	msgUsernameEmpty   = "Error: Username must not be empty."
 	msgUsernameComment = "Error: Username must not start with '#': the broker reads such a line as a comment."
+	msgUsernameSpace   = "Error: Username must not start or end with white space: the broker trims it and would not find this user."
+	msgUsernameOption  = "Warning: Username '%s' starts with '-' like an option; options are read only before the password file, so it is taken as a username."
+	msgIterationsHigh  = "Error: Number of iterations must be at most %d."
+	msgWriteDir        = "Error: Unable to write password file %s. The directory %s is not writable: the file is replaced by a new one written beside it, so its directory must be writable too."
+	msgOwnerNeedsRoot  = "Error: Unable to write password file %s. Changing the owner of a file needs root: run as root, or without --owner."
+	msgKeepOwner       = "Error: Unable to write password file %s. It belongs to another user or group, which the new file must keep, and giving a file to another user needs root."
 	msgBadBroker       = "Error: Unknown broker version '%s'; use 2.0, 2.1 or 2.1-argon2."
 	msgBadDuration     = "Error: Invalid lock timeout '%s'; use a duration such as 30s."
 	msgWrite           = "Error: Unable to write password file %s. %s."
@@ -71,6 +77,14 @@ const (
 	msgPrintBatchArgs  = "Error: -n argument given but username or password missing."
 	msgImportArgs      = "Error: --import argument given but password file missing."
 	msgInspectArgs     = "Error: %s argument given but password file missing."
+
+	// A wrong number of positional arguments, before the short usage.
+	msgPlainArgs       = "Error: Password file or username missing."
+	msgBatchArgs       = "Error: -b argument given but password file, username, or password missing."
+	msgTooManyPlain    = "Error: Too many arguments: give the password file and the username (with -b, the password after them)."
+	msgTooManyBatch    = "Error: Too many arguments: -b takes the password file, the username and the password."
+	msgTooManyArgs     = "Error: Too many arguments."
+	msgOptionAfterFile = "Error: Option '%s' must come before the password file and the other arguments."
 
 	// -v
 	msgVerifyOK      = "Password for user %s correct."

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
@@ -81,7 +83,7 @@ const reloadAny = "\x00"
 // line to follow htpasswd's.
 func bindFlags(fs *pflag.FlagSet, o *Options) {
 	fs.TextVarP(&o.Hash, "hash", "H", pwhash.PBKDF2, "the hash: sha512-pbkdf2 (every 2.0 and 2.1 broker), sha512 (what Mosquitto 1.6 and earlier wrote) or argon2id, also called argon2 (only 2.1 brokers built with argon2)")
-	fs.FuncP("iterations", "I", "sha512-pbkdf2 iterations; each one costs the broker CPU time on every client connection", func(s string) error {
+	fs.FuncP("iterations", "I", "sha512-pbkdf2 iterations, at most 4194304; each one costs the broker CPU time on every client connection", func(s string) error {
 		// C's atoi, as the original reads -I: "12x" is 12 and "abc" is 0.
 		n := atoi(s)
 		if n < 1 {
@@ -215,7 +217,7 @@ func flagError(_ *cobra.Command, err error) error {
 		if unknown.GetSpecifiedShortnames() != "" {
 			name = "-" + unknown.GetSpecifiedName()[:1]
 		}
-		return fail(ExitError, msgUnknownOption, name)
+		return failUsage(msgUnknownOption, name)
 	}
 	return fail(ExitError, msgInternal, err)
 }
@@ -305,8 +307,9 @@ func validate(o *Options, args []string) error {
 
 	// The positional arguments: the original's rules 10-14, and ours. Too
 	// few give a message naming what is missing, as the original's -c and
-	// -D do; too many give the usage text, as the original's plain mode
-	// does, except that, like the original, -c and -D ignore extra ones.
+	// -D do; too many give a reason and the short usage, where the
+	// original's plain mode gives its usage, except that, like the
+	// original, -c and -D ignore extra ones.
 	checkUser := true
 	var err error
 	switch {
@@ -361,8 +364,14 @@ func validate(o *Options, args []string) error {
 		o.File, o.User, o.Password = args[0], args[1], args[2]
 	case !o.Batch && len(args) == 2:
 		o.File, o.User = args[0], args[1]
+	case o.Batch && len(args) < 3:
+		return wrongArgs(args, msgBatchArgs)
+	case o.Batch:
+		return wrongArgs(args, msgTooManyBatch)
+	case len(args) < 2:
+		return wrongArgs(args, msgPlainArgs)
 	default:
-		return errUsage
+		return wrongArgs(args, msgTooManyPlain)
 	}
 	if err != nil {
 		return err
@@ -381,9 +390,16 @@ func validate(o *Options, args []string) error {
 			return fail(ExitError, msgUsernameComment)
 		case pwfile.ErrUsernameEmpty:
 			return fail(ExitError, msgUsernameEmpty)
+		case pwfile.ErrUsernameSpace:
+			return fail(ExitError, msgUsernameSpace)
 		}
 		if len(o.Password) > pwfile.MaxPasswordLen {
 			return fail(ExitError, msgPasswordTooLong)
+		}
+		// The original stores the hash of "", which no broker accepts at
+		// login; the prompt and -i refuse it with the same message.
+		if o.Batch && o.Password == "" {
+			return fail(ExitError, msgEmptyPassword)
 		}
 	}
 
@@ -392,6 +408,9 @@ func validate(o *Options, args []string) error {
 	case (imp.set || hashed.set) && o.Create && o.File == dashArg:
 		// Elsewhere "-c -" prints the line; an import has no line to print.
 		return fail(ExitError, msgImportStdout, firstSet(imp, hashed))
+	case o.Hash == pwhash.PBKDF2 && o.Iterations > pwhash.MaxIterations:
+		// pwhash refuses it too, but only after the password was typed.
+		return fail(ExitError, msgIterationsHigh, pwhash.MaxIterations)
 	case o.OwnerName != "" && o.Create && o.File == dashArg:
 		return fail(ExitError, msgConflict, "-c -", "--owner")
 	case o.Reload != "" && o.Create && o.File == dashArg:
@@ -438,13 +457,44 @@ func fill(args []string, few string, dst ...*string) error {
 	case len(args) < len(dst):
 		return fail(ExitError, "%s", few)
 	case len(args) > len(dst):
-		return errUsage
+		return wrongArgs(args, msgTooManyArgs)
 	}
 	for i, d := range dst {
 		*d = args[i]
 	}
 	return nil
 }
+
+// wrongArgs is a wrong number of positional arguments: the reason, unless
+// one after the first is an option of ours, which must then have been meant
+// as one. Only such an option is quoted, never another argument, which may
+// be a password.
+func wrongArgs(args []string, reason string) error {
+	for _, a := range args[min(1, len(args)):] {
+		if isOptionName(a) {
+			return failUsage(msgOptionAfterFile, a)
+		}
+	}
+	return failUsage("%s", reason)
+}
+
+// isOptionName reports whether arg is one of our options as splitOptions
+// reads them: "-b", "--list", "--list=passwd".
+func isOptionName(arg string) bool {
+	fs := optionNames()
+	if long, ok := strings.CutPrefix(arg, "--"); ok {
+		name, _, _ := strings.Cut(long, "=")
+		return name != "" && fs.Lookup(name) != nil
+	}
+	return len(arg) == 2 && arg[0] == '-' && fs.ShorthandLookup(arg[1:]) != nil
+}
+
+// optionNames holds every option, for isOptionName.
+var optionNames = sync.OnceValue(func() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("", pflag.ContinueOnError)
+	bindFlags(fs, &Options{})
+	return fs
+})
 
 // operation is an option that chooses what a run does, and whether it is set.
 type operation struct {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,6 +17,7 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+	"github.com/spf13/pflag"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -37,9 +40,9 @@ func TestParseErrors(t *testing.T) {
 		{"-D pw", msgDeleteArgs},
 		{"-U", msgUpdateArgs},
 		{"-U pw u", msgUpdateArgs},
-		{"pw", "usage"},
-		{"-b pw u", "usage"},
-		{"pw u p", "usage"},
+		{"pw", msgPlainArgs},
+		{"-b pw u", msgBatchArgs},
+		{"pw u p", msgTooManyPlain},
 		{"-b pw a:b p", msgUsernameColon},
 		{"-x pw u", "Error: Unknown option '-x'."},
 		{"-cx pw u", "Error: Unknown option '-cx'."},
@@ -49,7 +52,7 @@ func TestParseErrors(t *testing.T) {
 		{"-H md5 -x", "Error: Unknown hash type 'md5'"},
 		{"-h", "usage"},
 		{"-b -h pw u", "usage"},
-		{"-- pw u", "usage"},
+		{"-- pw u", msgTooManyPlain},
 		{"--x pw u", "Error: Unknown option '--x'."},
 		{"--broker 1.6 pw u", "Error: Unknown broker version '1.6'; use 2.0, 2.1 or 2.1-argon2."},
 		{"--lock-timeout soon pw u", "Error: Invalid lock timeout 'soon'; use a duration such as 30s."},
@@ -59,14 +62,45 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestParseWrongCommandLine: a command line of the wrong shape says what is
+// wrong, then gives the short usage; an option after the file is named.
+func TestParseWrongCommandLine(t *testing.T) {
+	tests := []struct{ args, want string }{
+		{"pw", msgPlainArgs},
+		{"-H sha512", msgPlainArgs},
+		{"-b pw bob", msgBatchArgs},
+		{"pw u p", msgTooManyPlain},
+		{"-b pw u p extra", msgTooManyBatch},
+		{"-v pw u extra", msgTooManyArgs},
+		{"pw -b alice secret", "Error: Option '-b' must come before the password file and the other arguments."},
+		{"pw alice -D", "Error: Option '-D' must come before the password file and the other arguments."},
+		{"-b pw alice secret --list=x", "Error: Option '--list=x' must come before the password file and the other arguments."},
+		// Not an option of ours: not quoted, as it may be a password.
+		{"pw alice -secret", msgTooManyPlain},
+		{"-x", "Error: Unknown option '-x'."},
+		{"--nope pw u", "Error: Unknown option '--nope'."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			_, err := parse(strings.Fields(tt.args), io.Discard)
+			var e *Error
+			if !errors.As(err, &e) || e.Msg != tt.want || !e.Usage || e.Code != ExitError {
+				t.Errorf("parse(%q) = %+v; want %q with the short usage", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
 // wantParseError checks that parse(args) fails with exit 1 and the message
-// want, or with the usage text when want is "usage".
+// want, or with a usage text (whole, or short after a reason) when want is
+// "usage".
 func wantParseError(t *testing.T, args []string, want string) {
 	t.Helper()
 	o, err := parse(args, io.Discard)
 	var e *Error
 	switch {
 	case want == "usage" && errors.Is(err, errUsage):
+	case want == "usage" && errors.As(err, &e) && e.Usage:
 	case errors.As(err, &e) && e.Msg == want && e.Code == ExitError:
 	default:
 		t.Errorf("parse(%q) = %+v, %v; want %s", args, o, err, want)
@@ -186,5 +220,26 @@ func TestExplain(t *testing.T) {
 		if err := explain(tt.err, &tt.o, nil); !errors.As(err, &e) || e.Code != tt.code || e.Msg != tt.msg {
 			t.Errorf("explain(%v) for %+v = %v, want exit %d %q", tt.err, tt.o, err, tt.code, tt.msg)
 		}
+	}
+}
+
+// TestHelpDocumentsEveryOption: every option the completion scripts offer
+// (every flag not hidden), by its long name and its letter, is in --help,
+// and so is the -I cap pwhash enforces.
+func TestHelpDocumentsEveryOption(t *testing.T) {
+	Command().Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		if !regexp.MustCompile(`\s--` + f.Name + `[\s,\[]`).MatchString(usage) {
+			t.Errorf("--help does not document --%s", f.Name)
+		}
+		if f.Shorthand != "" && !strings.Contains(usage, "\n -"+f.Shorthand+", --"+f.Name+" ") {
+			t.Errorf("--help does not give -%s as --%s", f.Shorthand, f.Name)
+		}
+	})
+	limit := strconv.Itoa(pwhash.MaxIterations)
+	if !strings.Contains(usage, limit) || !strings.Contains(Command().Flags().Lookup("iterations").Usage, limit) {
+		t.Errorf("--help or the manual page does not give the -I limit %s", limit)
 	}
 }

@@ -6,9 +6,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"unicode/utf8"
 
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
-	"golang.org/x/term"
 )
 
 // errInterrupted is returned when a signal arrives while we wait for input.
@@ -50,6 +50,10 @@ func (p *passwordReader) ask(ctx context.Context, prompts io.Writer, prompt stri
 	io.WriteString(prompts, prompt)
 	pw, err := p.readLine(ctx)
 	if err != nil {
+		// Ctrl-C leaves the cursor after the prompt; the error goes below.
+		if errors.Is(err, errInterrupted) && prompt != "" {
+			io.WriteString(prompts, "\n")
+		}
 		return nil, err
 	}
 	if len(pw) == 0 {
@@ -63,21 +67,22 @@ func (p *passwordReader) ask(ctx context.Context, prompts io.Writer, prompt stri
 }
 
 // readLine reads one line without its line ending. The end of input gives
-// an empty line. A signal interrupts the wait and restores the terminal.
+// an empty line. A signal, or Ctrl-C typed at the terminal, interrupts the
+// wait and restores the terminal.
 func (p *passwordReader) readLine(ctx context.Context) ([]byte, error) {
 	type result struct {
 		b   []byte
 		err error
 	}
-	var restore func()
+	restore := func() {}
 	read := p.readPipeLine
 	if p.tty >= 0 {
-		state, err := term.GetState(p.tty)
-		if err != nil {
+		// The terminal is set up here, not in the goroutine, so that an
+		// interrupt cannot come between and leave it without echo.
+		var err error
+		if read, restore, err = readTerminal(p.tty); err != nil {
 			return nil, err
 		}
-		restore = func() { term.Restore(p.tty, state) }
-		read = func() ([]byte, error) { return term.ReadPassword(p.tty) }
 	}
 	done := make(chan result, 1)
 	go func() {
@@ -88,11 +93,10 @@ func (p *passwordReader) readLine(ctx context.Context) ([]byte, error) {
 	case <-ctx.Done():
 		// The reading goroutine stays blocked until we exit; the terminal
 		// must not stay without echo meanwhile.
-		if restore != nil {
-			restore()
-		}
+		restore()
 		return nil, errInterrupted
 	case r := <-done:
+		restore()
 		if r.err != nil && !errors.Is(r.err, io.EOF) {
 			return nil, r.err
 		}
@@ -103,4 +107,52 @@ func (p *passwordReader) readLine(ctx context.Context) ([]byte, error) {
 func (p *passwordReader) readPipeLine() ([]byte, error) {
 	b, err := p.line.ReadBytes('\n')
 	return pwfile.TrimPasswordLine(b), err
+}
+
+// Keys readTyped acts on. The terminal is raw while it reads (the kernel's
+// line editing cuts a line at 4095 bytes), so it does their work itself.
+const (
+	keyInterrupt = 0x03 // Ctrl-C
+	keyEOF       = 0x04 // Ctrl-D
+	keyBackspace = 0x08 // Ctrl-H, what some terminals send for Backspace
+	keyKill      = 0x15 // Ctrl-U: erase the line
+	keyDelete    = 0x7f // what most terminals send for Backspace
+)
+
+// readTyped reads one line typed at a raw terminal r, one byte at a time
+// so that nothing after Enter is consumed: Enter (CR or LF) ends it,
+// Backspace erases the last character, Ctrl-U the whole line, Ctrl-D on an
+// empty line is the end of input, Ctrl-C is errInterrupted (the terminal
+// sends no signal while raw). Any other byte
+// is part of the password. Bytes beyond one more than MaxPasswordLen are
+// read but not kept, so that the caller refuses the line as too long
+// instead of storing a part of it.
+func readTyped(r io.Reader) ([]byte, error) {
+	var line []byte
+	b := make([]byte, 1)
+	for {
+		if _, err := io.ReadFull(r, b); err != nil {
+			// A line cut off (a hang-up) is not the password typed.
+			return nil, err
+		}
+		switch b[0] {
+		case '\r', '\n':
+			return line, nil
+		case keyInterrupt:
+			return nil, errInterrupted
+		case keyEOF:
+			if len(line) == 0 {
+				return nil, io.EOF
+			}
+		case keyBackspace, keyDelete:
+			_, size := utf8.DecodeLastRune(line)
+			line = line[:len(line)-size]
+		case keyKill:
+			line = line[:0]
+		default:
+			if len(line) <= pwfile.MaxPasswordLen {
+				line = append(line, b[0])
+			}
+		}
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -29,6 +31,10 @@ const lockNoticeAfter = time.Second
 // through explain.
 func run(ctx context.Context, o *Options, s Streams) error {
 	s.Out = stdoutWriter{s.Out}
+	// The original accepts such names too; "passwd --list" is one.
+	if strings.HasPrefix(o.User, "-") {
+		fmt.Fprintf(s.ErrOut, msgUsernameOption+"\n", o.User)
+	}
 	pr := newPasswordReader(s)
 	if o.Print || o.Create && o.File == dashArg {
 		return explain(printLine(ctx, o, s, pr), o, nil)
@@ -463,6 +469,16 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return fail(ExitError, msgImportRace, path, editAttempts)
 	case errors.Is(err, atomicfile.ErrLockTimeout):
 		return fail(ExitError, msgLockTimeout, o.LockTimeout, path)
+	case errors.As(err, &write) && errors.Is(write.Err, syscall.EPERM) && os.Geteuid() > 0:
+		// chown, the one step that needs a right beyond the directory's:
+		// the new file gets the owner asked for, or else the old one's.
+		if o.OwnerName != "" {
+			return fail(ExitError, msgOwnerNeedsRoot, write.Path)
+		}
+		return fail(ExitError, msgKeepOwner, write.Path)
+	case errors.As(err, &write) && errors.Is(write.Err, syscall.EACCES) && exists(write.Path) && !dirWritable(filepath.Dir(write.Path)):
+		// The original writes the file in place, so it succeeds here.
+		return fail(ExitError, msgWriteDir, write.Path, filepath.Dir(write.Path))
 	case errors.As(err, &open) && creating:
 		return fail(ExitError, msgOpenCreate, open.Path, strerror(open.Err))
 	case errors.As(err, &open):
@@ -476,6 +492,12 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 		return fail(ExitError, msgOpen, path, strerror(err))
 	}
 	return err
+}
+
+// exists reports whether there is a file at path.
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
 
 // strerror gives C's text for a system error ("No such file or directory"):

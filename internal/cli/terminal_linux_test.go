@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -33,12 +35,12 @@ func withPty(t *testing.T) (controller, terminal *os.File) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Only the controller is closed, which hangs the terminal up. After an
-	// interrupt, Main's reading goroutine is still in x/term's ReadPassword
-	// (in the real program the process exits); when the hang-up ends its read
-	// it restores the saved state on the descriptor's number. Were the
-	// terminal closed, the next test's pty could get that number and have its
-	// echo turned back on under it. So the terminal stays open until exit.
+	// Only the controller is closed, which hangs the terminal up. After a
+	// signal, Main's reading goroutine is still reading the terminal (in the
+	// real program the process exits) until the hang-up ends its read. Were
+	// the terminal closed, the next test's pty could get the descriptor's
+	// number and have its input read by that goroutine. So the terminal
+	// stays open until exit.
 	t.Cleanup(func() { c.Close() })
 	return c, tty
 }
@@ -153,5 +155,83 @@ func TestTerminalInterruptRestoresEcho(t *testing.T) {
 				t.Errorf("the password file exists after an interrupt: %v", err)
 			}
 		})
+	}
+}
+
+// typeAt runs Main with args on a new terminal and types each of typed at
+// the prompt it waits for (Password:, then Reenter password:).
+func typeAt(t *testing.T, args []string, typed ...string) (int, string, *os.File) {
+	t.Helper()
+	c, tty := withPty(t)
+	go io.Copy(io.Discard, c) // what the terminal shows: the kernel must not block on it
+	code, out := runMain(args, tty)
+	for i, s := range typed {
+		waitPrompt(t, out, tty, []string{msgPrompt, msgPromptAgain}[i])
+		c.WriteString(s)
+	}
+	select {
+	case got := <-code:
+		return got, out.String(), tty
+	case <-time.After(10 * time.Second):
+		// A terminal that keeps only part of the line waits for more.
+		t.Fatalf("no exit after typing; output so far %q", out.String())
+		return 0, "", nil
+	}
+}
+
+// TestTerminalLongPaste: a paste longer than the 4095 bytes a terminal's
+// line editing keeps is stored whole, as the original stores it.
+func TestTerminalLongPaste(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "pw")
+	long := strings.Repeat("0123456789", 500)
+	if code, out, _ := typeAt(t, []string{"-c", pw, "alice"}, long+"\r", long+"\r"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	wantPassword(t, pw, "alice", long)
+}
+
+// TestTerminalEditing: Backspace (DEL or Ctrl-H) and Ctrl-U edit what was
+// typed, as the terminal's own line editing does.
+func TestTerminalEditing(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "pw")
+	if code, out, _ := typeAt(t, []string{"-c", pw, "alice"}, "secrex\x7ft\r", "wrong\x15secret\r"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	wantPassword(t, pw, "alice", "secret")
+}
+
+// TestTerminalCtrlC: Ctrl-C at a prompt exits 130 with the terminal
+// restored and the error on a line of its own; Ctrl-D on an empty line is
+// the original's "Empty password".
+func TestTerminalCtrlC(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "pw")
+	code, out, tty := typeAt(t, []string{"-c", pw, "alice"}, "secret\r", "sec\x03")
+	if want := msgPrompt + "\n" + msgPromptAgain + "\n" + msgInterrupted + "\n"; code != ExitInterrupted || out != want {
+		t.Errorf("exit %d, output %q; want %d, %q", code, out, ExitInterrupted, want)
+	}
+	if !echoOn(t, tty) {
+		t.Error("echo is still off after Ctrl-C")
+	}
+	if _, err := os.Stat(pw); !os.IsNotExist(err) {
+		t.Errorf("the password file exists after Ctrl-C: %v", err)
+	}
+	code, out, tty = typeAt(t, []string{"-c", pw, "alice"}, "\x04")
+	if want := msgPrompt + msgEmptyPassword + "\n"; code != ExitError || out != want {
+		t.Errorf("Ctrl-D: exit %d, output %q; want %d, %q", code, out, ExitError, want)
+	}
+	if !echoOn(t, tty) {
+		t.Error("echo is still off after Ctrl-D")
+	}
+}
+
+func wantPassword(t *testing.T, file, user, password string) {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if ok, err := pwfile.Authenticate(f, user, []byte(password)); !ok || err != nil {
+		t.Errorf("the password of %s in %s is not the %d bytes typed: %v", user, file, len(password), err)
 	}
 }

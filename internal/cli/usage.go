@@ -1,14 +1,21 @@
 package cli
 
-// usage is printed on stdout: with exit status 1 where the original prints
-// its usage, and with 0 for --help. It is ours, not the original's, so that it
-// documents every option we have.
-const usage = `mosquitto_passwd is a tool for managing password files for mosquitto.
-
-Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile username
+// synopsis is the original's command lines.
+const synopsis = `Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile username
        mosquitto_passwd [-H hash] [-I iterations] [-c] -b passwordfile username password
        mosquitto_passwd [-H hash] [-I iterations] -U passwordfile
-       mosquitto_passwd -v [-b | -i] passwordfile username [password]
+`
+
+// shortUsage follows the reason a command line is wrong, on stdout with exit
+// status 1, where the original prints its whole usage.
+const shortUsage = synopsis + "See mosquitto_passwd --help.\n"
+
+// usage is printed on stdout: with exit status 1 without arguments and for
+// -h, as the original prints its usage, and with 0 for --help. It is ours,
+// not the original's, so that it documents every option we have.
+const usage = `mosquitto_passwd is a tool for managing password files for mosquitto.
+
+` + synopsis + `       mosquitto_passwd -v [-b | -i] passwordfile username [password]
        mosquitto_passwd [-H hash] [-I iterations] -n [-b | -i] username [password]
        mosquitto_passwd [-H hash] [-I iterations] [-c] --import file|- passwordfile
        mosquitto_passwd [--broker 2.0|2.1] [-c] --import-hashed file|- passwordfile
@@ -16,22 +23,22 @@ Usage: mosquitto_passwd [-H hash] [-I iterations] [-c | -D] passwordfile usernam
        mosquitto_passwd --list [--json] passwordfile
        mosquitto_passwd --check [--json] [--broker 2.0|2.1|2.1-argon2] [--owner user[:group]] passwordfile
        mosquitto_passwd --check [--json] [--broker 2.0|2.1|2.1-argon2] --conf mosquitto.conf
- -b : run in batch mode to allow passing passwords on the command line.
- -c : create a new password file. This will overwrite existing files.
+ -b, --batch : run in batch mode to allow passing passwords on the command line.
+ -c, --create : create a new password file. This will overwrite existing files.
       With the file name -, print the password line on stdout instead.
       Run as root, a new file goes to the broker's user, mode 0600: --owner,
       else --conf's user, else PUID/PGID, else the local user mosquitto;
       with none, it stays root's and a warning says so. Existing files keep
       their owner, group and mode.
- -D : delete the username rather than adding/updating its password.
- -H : specify the hashing algorithm:
+ -D, --delete : delete the username rather than adding/updating its password.
+ -H, --hash : specify the hashing algorithm:
         sha512-pbkdf2  the default, accepted by every Mosquitto 2.0 and 2.1 broker.
         sha512         what Mosquitto 1.6 and earlier used.
         argon2id       (or argon2) accepted only by Mosquitto 2.1 brokers built with argon2.
- -I : number of sha512-pbkdf2 iterations (default 1000). Every iteration costs the
-      broker CPU time on each client connection.
- -U : update a plain text password file to use hashed passwords. Lines that
-      already hold a hash are left alone.
+ -I, --iterations : number of sha512-pbkdf2 iterations (default 1000, at most
+      4194304). Every iteration costs the broker CPU time on each client connection.
+ -U, --update-file : update a plain text password file to use hashed passwords.
+      Lines that already hold a hash are left alone.
  --broker 2.0|2.1|2.1-argon2 : the broker generation the file is for (default
       2.0). 2.1 writes 64-byte salts, which 2.0 brokers refuse; 2.1-argon2 is a 2.1
       built with argon2, which also loads argon2id.
@@ -93,7 +100,8 @@ Beyond the original (htpasswd's letters where it has one):
       bind-mounted into a container where this run cannot see the mount
       (another host, a rootless runtime); as root such mounts are found alone.
 
-Options end at the first argument that is not an option.
+Options end at the first argument that is not an option; a username that
+starts with - is accepted, with a warning.
 Lines starting with # and blank lines in the password file are kept.
 
 Exit status:

@@ -144,8 +144,12 @@ func Check(r io.Reader, b pwhash.Broker) (*Report, error) {
 			Message: pwfile.ErrLineTooLong.Error() + ": the file is damaged; nothing after it was checked"})
 	}
 	if crlf > 0 {
+		count := "1 line"
+		if crlf > 1 {
+			count = fmt.Sprintf("%d lines", crlf)
+		}
 		rep.add(Finding{Line: crlfFirst, Severity: SeverityWarning, Code: CodeCRLF,
-			Message: fmt.Sprintf("CRLF line ending (%d lines in all): brokers read it, but the lines mosquitto_passwd writes end in LF only, so the file will mix both; convert it with dos2unix", crlf)})
+			Message: fmt.Sprintf("CRLF line ending (%s in all): brokers read it, but the lines mosquitto_passwd writes end in LF only, so the file will mix both; convert it with dos2unix", count)})
 	}
 	if lastNum > 0 && !lastTerminated {
 		rep.add(Finding{Line: lastNum, Severity: SeverityWarning, Code: CodeNoNewline,

@@ -160,6 +160,10 @@ func TestCheckFileContent(t *testing.T) {
 	if len(rep.Findings) != 1 || rep.Findings[0].Code != CodeTooLong || rep.Findings[0].Line != 2 {
 		t.Errorf("long line: %+v", rep.Findings)
 	}
+	rep, _ = Check(strings.NewReader("a:"+h+"\r\n"), pwhash.Broker20)
+	if len(rep.Findings) != 1 || !strings.HasPrefix(rep.Findings[0].Message, "CRLF line ending (1 line in all)") {
+		t.Errorf("one CRLF line: %+v", rep.Findings)
+	}
 }
 
 func itoa(n int) string {

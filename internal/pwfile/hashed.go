@@ -89,9 +89,6 @@ func parseHashedLine(num int, raw []byte, b pwhash.Broker) (HashedCredential, er
 	if err := CheckUsername(string(user)); err != nil {
 		return HashedCredential{}, err
 	}
-	if len(trimSpace(user)) != len(user) {
-		return HashedCredential{}, ErrUsernameSpace
-	}
 	hash = trimSpace(hash)
 	if len(hash) == 0 {
 		return HashedCredential{}, ErrEmptyHash

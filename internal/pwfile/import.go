@@ -38,7 +38,6 @@ var (
 	ErrNoColon         = errors.New("no ':' between username and password")
 	ErrEmptyPassword   = errors.New("empty password")
 	ErrPasswordTooLong = errors.New("password longer than 65535 bytes")
-	ErrUsernameSpace   = errors.New("username starts or ends with white space")
 )
 
 // DuplicateError is the cause of a ParseError for a user given a second time.
@@ -185,11 +184,6 @@ func parseImportLine(num int, raw []byte) (Credential, error) {
 	}
 	if err := CheckUsername(string(user)); err != nil {
 		return Credential{}, err
-	}
-	// The file parser trims names, so " bob" would be stored as one user
-	// and found as another; in an import it is a typo ("bob : pw").
-	if len(trimSpace(user)) != len(user) {
-		return Credential{}, ErrUsernameSpace
 	}
 	switch {
 	case len(password) == 0:

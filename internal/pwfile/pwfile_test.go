@@ -195,6 +195,10 @@ func TestCheckUsername(t *testing.T) {
 		{"", ErrUsernameEmpty},
 		{"#alice", ErrUsernameComment},
 		{"al#ice", nil},
+		{"trail ", ErrUsernameSpace},
+		{" lead", ErrUsernameSpace},
+		{" ", ErrUsernameSpace},
+		{" #alice", ErrUsernameSpace},
 	}
 	for _, tt := range tests {
 		if err := CheckUsername(tt.name); err != tt.err {

@@ -14,12 +14,14 @@ var (
 	ErrUsernameColon   = errors.New("username contains ':'")
 	ErrUsernameEmpty   = errors.New("username is empty")
 	ErrUsernameComment = errors.New("username starts with '#'")
+	ErrUsernameSpace   = errors.New("username starts or ends with white space")
 )
 
 // CheckUsername reports whether name can be stored in a password file. The
 // original accepts an empty name and then writes a line its own parser calls
-// corrupt, and a name starting with '#', which the broker reads as a
-// comment; we refuse both.
+// corrupt, a name starting with '#', which the broker reads as a comment,
+// and a name starting or ending with white space, which the broker (and our
+// parser) trim; we refuse all three, in every mode.
 func CheckUsername(name string) error {
 	if len(name) > MaxUsernameLen {
 		return ErrUsernameTooLong
@@ -42,6 +44,11 @@ func CheckUsername(name string) error {
 	// user could never log in, and the next run would not find it.
 	if name[0] == '#' {
 		return ErrUsernameComment
+	}
+	// " bob" would be stored as one user and found, by the broker and by
+	// every later run, as another.
+	if isSpace(name[0]) || isSpace(name[len(name)-1]) {
+		return ErrUsernameSpace
 	}
 	return nil
 }
