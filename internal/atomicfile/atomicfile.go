@@ -88,6 +88,7 @@
 package atomicfile
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -149,7 +150,9 @@ type config struct {
 	uid, gid     int
 	followUnsafe bool
 	inPlace      bool
-	validate     func(io.Reader) error
+	// createMissing lets an edit create a missing file (ForMerging).
+	createMissing bool
+	validate      func(io.Reader) error
 
 	// The operations that make a replacement atomic and durable, replaceable so that tests can
 	// watch their order and make them fail like a bind mount or a failing disk does.
@@ -296,7 +299,7 @@ func locate(path string, edit bool, cfg *config) (*target, error) {
 	}
 	t.path = real
 	if fi == nil {
-		if edit {
+		if edit && !cfg.createMissing {
 			return nil, t.openErr(syscall.ENOENT)
 		}
 		return t, nil
@@ -374,10 +377,16 @@ func replace(ctx context.Context, path string, edit bool, fn func(io.Reader, io.
 
 	w := newWriter(ctx, tmp.f, t)
 	var r *reader
-	if in != nil {
+	var content io.Reader
+	switch {
+	case in != nil:
 		r = newReader(ctx, in, t)
+		content = r
+	case edit:
+		// A missing file merged into (ForMerging) reads as empty.
+		content = bytes.NewReader(nil)
 	}
-	if err := fn(r.orNil(), w); err != nil {
+	if err := fn(content, w); err != nil {
 		return ioFailure(err, r.failure(), w.err)
 	}
 	if err := w.flush(); err != nil {

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -805,4 +806,67 @@ func fileMode(t *testing.T, path string) fs.FileMode {
 		t.Fatal(err)
 	}
 	return fi.Mode() & modeBits
+}
+
+// TestMerging edits a file that exists and creates one that does not, as if it had been empty; of
+// runs that all found the file missing, none replaces what another wrote.
+func TestMerging(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "passwd")
+	if _, err := Open(path, ForEditing); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Open(missing, ForEditing) = %v, want ENOENT", err)
+	}
+	const runs = 8
+	var files []*File
+	for range runs {
+		f, err := Open(path, ForMerging)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, runs)
+	for i, f := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- f.Edit(context.Background(), appendLine(fmt.Sprintf("u%d:h", i)))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(got), "\n"), "\n")
+	slices.Sort(lines)
+	want := make([]string, runs)
+	for i := range runs {
+		want[i] = fmt.Sprintf("u%d:h", i)
+	}
+	slices.Sort(want)
+	if !slices.Equal(lines, want) {
+		t.Errorf("merged file = %q, want every run's line once", got)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != newFileMode {
+		t.Errorf("created mode = %v, %v; want %v", fi.Mode().Perm(), err, newFileMode)
+	}
+	f, err := Open(path, ForMerging)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Edit(context.Background(), appendLine("last:h")); err != nil {
+		t.Fatal(err)
+	}
+	if got2, _ := os.ReadFile(path); string(got2) != string(got)+"last:h\n" {
+		t.Errorf("merging into an existing file gave %q", got2)
+	}
 }

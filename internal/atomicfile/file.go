@@ -25,6 +25,10 @@ const (
 	// ForCreating: -c. The file may exist (then it must be writable, and is replaced) or not; a
 	// stream such as /dev/stdout is written to directly.
 	ForCreating
+	// ForMerging: --import. An existing file is edited as ForEditing; a missing one is created,
+	// mode 0600, as if it had been empty. Under the lock Edit looks again, so that of two runs
+	// that both found the file missing the second merges into what the first wrote.
+	ForMerging
 )
 
 // ErrChanged is returned by an Edit made with IfUnchanged when the file's content is no longer the
@@ -64,6 +68,7 @@ func (e *ResolveError) Unwrap() error { return e.Err }
 // original tool shows it. The options hold for every later call on the File.
 func Open(name string, p Purpose, opts ...Option) (*File, error) {
 	f := &File{name: name, purpose: p, cfg: newConfig(opts)}
+	f.cfg.createMissing = p == ForMerging
 	fail := func(path string, err error) error {
 		if ule := (*UnsafeLinkError)(nil); errors.As(err, &ule) {
 			return ule
@@ -90,10 +95,13 @@ func Open(name string, p Purpose, opts ...Option) (*File, error) {
 		return nil, fail(name, err)
 	}
 	if fi == nil {
-		if p != ForCreating {
+		if p != ForCreating && p != ForMerging {
 			return nil, fail(name, syscall.ENOENT)
 		}
 		f.path = name
+		if p == ForMerging {
+			return f, nil
+		}
 		// /dev/stdout on a pipe leads through /proc's links to "pipe:[N]", which names no path:
 		// what the kernel opens is all there is to look at.
 		if sfi, err := os.Stat(name); err == nil && isStream(sfi) {
@@ -113,7 +121,7 @@ func Open(name string, p Purpose, opts ...Option) (*File, error) {
 	}
 	flag := os.O_RDONLY
 	switch p {
-	case ForEditing:
+	case ForEditing, ForMerging:
 		flag = os.O_RDWR
 	case ForCreating:
 		flag = os.O_WRONLY

@@ -101,14 +101,6 @@ func (r *reader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// orNil keeps a nil *reader from becoming a non-nil io.Reader.
-func (r *reader) orNil() io.Reader {
-	if r == nil {
-		return nil
-	}
-	return r
-}
-
 func (r *reader) failure() error {
 	if r == nil {
 		return nil

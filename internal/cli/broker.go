@@ -57,14 +57,14 @@ func checkedUser(o *Options, cfg *brokerconf.Config) (brokeruser.User, error) {
 	return u, nil
 }
 
-// forBroker returns the File to create in place of f, opened with opts: when
+// forBroker returns the File to create in place of f, opened for purpose with opts: when
 // root creates a file that does not exist yet and --owner does not say whose
 // it is, the broker's user gets it, since brokers start as root and drop to
 // that user before they open the password file, or --export's dynamic
 // security configuration (REFERENCE §6 item 8). A file that exists keeps its
 // owner, as every replacement does; when no broker user is found the file
 // stays root's, with a warning.
-func forBroker(o *Options, s Streams, cfg *brokerconf.Config, f *atomicfile.File, opts []atomicfile.Option) (*atomicfile.File, error) {
+func forBroker(o *Options, s Streams, cfg *brokerconf.Config, f *atomicfile.File, purpose atomicfile.Purpose, opts []atomicfile.Option) (*atomicfile.File, error) {
 	if os.Geteuid() != 0 || !o.Owner.IsZero() || f.IsStream() {
 		return f, nil
 	}
@@ -79,7 +79,7 @@ func forBroker(o *Options, s Streams, cfg *brokerconf.Config, f *atomicfile.File
 		fmt.Fprintf(s.ErrOut, msgOwnerStaysRoot+"\n", f.Path())
 		return f, nil
 	}
-	return atomicfile.Open(f.Name(), atomicfile.ForCreating, append(opts, atomicfile.WithOwner(u.Spec))...)
+	return atomicfile.Open(f.Name(), purpose, append(opts, atomicfile.WithOwner(u.Spec))...)
 }
 
 // changedSince reports whether the file was written since before was taken

@@ -79,7 +79,7 @@ func writeOutput(ctx context.Context, o *Options, s Streams, f *atomicfile.File,
 	out, err := atomicfile.Open(o.Output, atomicfile.ForCreating, opts...)
 	if err == nil && !out.IsStream() {
 		// The plugin reads (and writes) its configuration as the broker's user.
-		out, err = forBroker(o, s, cfg, out, opts)
+		out, err = forBroker(o, s, cfg, out, atomicfile.ForCreating, opts)
 	}
 	if err != nil {
 		return &outputError{o.Output, err}

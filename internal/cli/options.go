@@ -128,7 +128,7 @@ func bindFlags(fs *pflag.FlagSet, o *Options) {
 		return nil
 	})
 	fs.BoolVar(&o.JSON, "json", false, "with --list or --check: print JSON")
-	fs.StringVar(&o.Import, "import", "", "add or update the users of user:password lines read from this file (- for stdin) in one atomic rewrite: --import SRC passwordfile; with -c, create the file with them alone")
+	fs.StringVar(&o.Import, "import", "", "add or update the users of user:password lines read from this file (- for stdin) in one atomic rewrite, creating a missing file: --import SRC passwordfile; with -c, create the file with them alone")
 	fs.StringVar(&o.OwnerName, "owner", "", "give the written file this owner and group (USER, USER:GROUP or :GROUP, by name or number): the broker's user, for --check and --reload too; as root, a new file otherwise goes to the user --conf, PUID/PGID or the local mosquitto user names")
 	fs.BoolVar(&o.IfChanged, "if-changed", false, "leave a user whose password already verifies untouched, and the file unwritten when nothing changed")
 	fs.StringVar(&o.Conf, "conf", "", "the broker's mosquitto.conf: its user owns new files and is the one --check judges access for; --check --conf FILE alone checks every password file it loads and its listeners; other commands may leave out the password file when it names exactly one")

@@ -60,12 +60,15 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	switch {
 	case o.Create:
 		purpose = atomicfile.ForCreating
+	case src != nil:
+		// A first import creates the file.
+		purpose = atomicfile.ForMerging
 	case o.Verify || o.List != "" || o.Check != "" || o.Export != "":
 		purpose = atomicfile.ForReading
 	}
 	f, err := atomicfile.Open(o.File, purpose, fileOptions(o, s)...)
-	if err == nil && o.Create {
-		f, err = forBroker(o, s, cfg, f, fileOptions(o, s))
+	if err == nil && (purpose == atomicfile.ForCreating || purpose == atomicfile.ForMerging) {
+		f, err = forBroker(o, s, cfg, f, purpose, fileOptions(o, s))
 	}
 	if err != nil {
 		return explain(err, o, nil)

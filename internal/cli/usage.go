@@ -57,7 +57,8 @@ Beyond the original (htpasswd's letters where it has one):
  --import file|- : add or update the users of user:password lines (- reads
       stdin; the password is everything after the first ':') in one atomic
       rewrite, hashing on all cores. Any bad line: each is reported, nothing
-      is written. With -c the file holds the imported users alone.
+      is written. A missing file is created; with -c the file holds the
+      imported users alone.
  --import-hashed file|- : as --import, for user:hash lines: $7$, $6$ and
       $argon2id$ as given, passlib's $pbkdf2-sha512$ and mosquitto-go-auth's
       PBKDF2$sha512$ as the same $7$. A hash the --broker generation cannot
