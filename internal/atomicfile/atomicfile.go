@@ -133,6 +133,10 @@ func (e *OpenError) Unwrap() error { return e.Err }
 type WriteError struct {
 	// Path is the absolute real path when the file exists, else the path as given.
 	Path string
+	// Dir is set when what failed was making a file in the target's directory (the lock or the
+	// temporary file): the directory itself, which a replacement needs to write, where the
+	// original tool's in-place write needed only the file.
+	Dir string
 	// Err is the underlying cause, a syscall.Errno when the system gave one.
 	Err error
 }
@@ -277,6 +281,11 @@ func (t *target) writeErr(err error) error {
 	return &WriteError{Path: t.shown, Err: cause(err)}
 }
 
+// dirErr is writeErr for a file that could not be made in the target's directory.
+func (t *target) dirErr(err error) error {
+	return &WriteError{Path: t.shown, Dir: filepath.Dir(t.path), Err: cause(err)}
+}
+
 // cause digs the errno out of an *fs.PathError and friends, so that callers can print strerror.
 func cause(err error) error {
 	var errno syscall.Errno
@@ -371,7 +380,7 @@ func replace(ctx context.Context, path string, edit bool, fn func(io.Reader, io.
 	}
 	tmp, err := createTemp(t.path)
 	if err != nil {
-		return t.writeErr(err)
+		return t.dirErr(err)
 	}
 	defer tmp.cleanup()
 

@@ -870,3 +870,24 @@ func TestMerging(t *testing.T) {
 		t.Errorf("merging into an existing file gave %q", got2)
 	}
 }
+
+// TestWritten: a File says whether it put new content in place, for --reload to signal only then.
+func TestWritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "passwd")
+	writeFile(t, path, []byte("a:b\n"))
+	f, err := Open(path, ForEditing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	if err := f.Edit(context.Background(), func(io.Reader, io.Writer) error { return boom }); !errors.Is(err, boom) || f.Written() {
+		t.Fatalf("failed Edit: %v, Written %v", err, f.Written())
+	}
+	if err := f.Edit(context.Background(), appendLine("c:d")); err != nil || !f.Written() {
+		t.Fatalf("Edit: %v, Written %v", err, f.Written())
+	}
+	g, err := Open(path, ForReading)
+	if err != nil || !f.SameFile(g) {
+		t.Fatalf("SameFile after the edit = false (%v)", err)
+	}
+}

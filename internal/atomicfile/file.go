@@ -44,6 +44,7 @@ type File struct {
 	path    string // resolved: the real path of an existing file, else the name as given
 	purpose Purpose
 	stream  bool
+	written bool // an Edit or Create put new content in place
 	cfg     *config
 }
 
@@ -192,9 +193,9 @@ func (f *File) Edit(ctx context.Context, fn func(r io.Reader, w io.Writer) error
 		o(&c)
 	}
 	if c.since == nil {
-		return replace(ctx, f.path, true, fn, f.cfg)
+		return f.note(replace(ctx, f.path, true, fn, f.cfg))
 	}
-	return replace(ctx, f.path, true, func(r io.Reader, w io.Writer) error {
+	return f.note(replace(ctx, f.path, true, func(r io.Reader, w io.Writer) error {
 		var sum hash.Hash = sha256.New()
 		tee := io.TeeReader(r, sum)
 		if err := fn(tee, w); err != nil {
@@ -207,7 +208,7 @@ func (f *File) Edit(ctx context.Context, fn func(r io.Reader, w io.Writer) error
 			return ErrChanged
 		}
 		return nil
-	}, f.cfg)
+	}, f.cfg))
 }
 
 // Create writes the file anew with what fn writes: a new file is mode 0600, an existing one is
@@ -216,5 +217,26 @@ func (f *File) Create(ctx context.Context, fn func(w io.Writer) error) error {
 	if f.stream {
 		return writeStream(f.path, fn)
 	}
-	return replace(ctx, f.path, false, func(_ io.Reader, w io.Writer) error { return fn(w) }, f.cfg)
+	return f.note(replace(ctx, f.path, false, func(_ io.Reader, w io.Writer) error { return fn(w) }, f.cfg))
+}
+
+// note records whether a replacement put new content in place: it did unless it failed before,
+// and a *NotDurableError comes after.
+func (f *File) note(err error) error {
+	if err == nil || errors.As(err, new(*NotDurableError)) {
+		f.written = true
+	}
+	return err
+}
+
+// Written reports whether an Edit or Create of f has put new content in place (a stream written
+// to does not count): what a broker reading the file would now see.
+func (f *File) Written() bool { return f.written }
+
+// SameFile reports whether f and g are one file now, by device and inode, as os.SameFile says;
+// false when either does not exist.
+func (f *File) SameFile(g *File) bool {
+	fi, err1 := f.Stat()
+	gi, err2 := g.Stat()
+	return err1 == nil && err2 == nil && os.SameFile(fi, gi)
 }

@@ -58,7 +58,7 @@ func lock(ctx context.Context, path string, edit bool, cfg *config) (*target, fu
 		case !errors.Is(err, errBusy) && !errors.Is(err, errMoved):
 			// Taking the lock writes beside the file: a read-only file system or directory
 			// shows here first.
-			return nil, nil, t.writeErr(err)
+			return nil, nil, t.dirErr(err)
 		}
 
 		waited := time.Since(start)

@@ -82,16 +82,6 @@ func forBroker(o *Options, s Streams, cfg *brokerconf.Config, f *atomicfile.File
 	return atomicfile.Open(f.Name(), purpose, append(opts, atomicfile.WithOwner(u.Spec))...)
 }
 
-// changedSince reports whether the file was written since before was taken
-// (nil when it did not exist): a replacement gives it a new inode, an
-// in-place rewrite (a bind-mounted file) a new modification time.
-func changedSince(f *atomicfile.File, before fs.FileInfo) bool {
-	after, err := f.Stat()
-	if before == nil || err != nil {
-		return err == nil
-	}
-	return !os.SameFile(before, after) || !before.ModTime().Equal(after.ModTime())
-}
 
 // reloadBroker is --reload after a write: the file is validated for
 // --broker's generation as --check would (for 2.0 and 2.1 when --broker is

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/brokerconf"
@@ -84,10 +83,8 @@ func writeOutput(ctx context.Context, o *Options, s Streams, f *atomicfile.File,
 	if err != nil {
 		return &outputError{o.Output, err}
 	}
-	if fo, err := out.Stat(); err == nil {
-		if fi, err := f.Stat(); err == nil && os.SameFile(fi, fo) {
-			return fail(ExitError, msgExportSame, o.Output)
-		}
+	if out.SameFile(f) {
+		return fail(ExitError, msgExportSame, o.Output)
 	}
 	// An error of write is the password file's, or already an
 	// outputError; any other is OUT's.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -73,12 +72,6 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	if err != nil {
 		return explain(err, o, nil)
 	}
-	// What the file was before the operation, for --reload to tell whether
-	// it wrote anything.
-	var before fs.FileInfo
-	if o.Reload != "" {
-		before, _ = f.Stat()
-	}
 	switch {
 	case src != nil:
 		err = importUsers(ctx, o, s, f, src)
@@ -99,7 +92,7 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	default:
 		err = set(ctx, o, s, pr, f)
 	}
-	if err == nil && o.Reload != "" && changedSince(f, before) {
+	if err == nil && o.Reload != "" && f.Written() {
 		err = reloadBroker(o, s, cfg)
 	}
 	return explain(err, o, f)
@@ -479,9 +472,9 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 			return fail(ExitError, msgOwnerNeedsRoot, write.Path)
 		}
 		return fail(ExitError, msgKeepOwner, write.Path)
-	case errors.As(err, &write) && errors.Is(write.Err, syscall.EACCES) && exists(write.Path) && !dirWritable(filepath.Dir(write.Path)):
+	case errors.As(err, &write) && write.Dir != "" && errors.Is(write.Err, syscall.EACCES) && !creating:
 		// The original writes the file in place, so it succeeds here.
-		return fail(ExitError, msgWriteDir, write.Path, filepath.Dir(write.Path))
+		return fail(ExitError, msgWriteDir, write.Path, write.Dir)
 	case errors.As(err, &open) && creating:
 		return fail(ExitError, msgOpenCreate, open.Path, strerror(open.Err))
 	case errors.As(err, &open):
@@ -497,11 +490,6 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 	return err
 }
 
-// exists reports whether there is a file at path.
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
-}
 
 // strerror gives C's text for a system error ("No such file or directory"):
 // Go's texts are the same but for the capital letter.
