@@ -82,7 +82,6 @@ func forBroker(o *Options, s Streams, cfg *brokerconf.Config, f *atomicfile.File
 	return atomicfile.Open(f.Name(), purpose, append(opts, atomicfile.WithOwner(u.Spec))...)
 }
 
-
 // reloadBroker is --reload after a write: the file is validated for
 // --broker's generation as --check would (for 2.0 and 2.1 when --broker is
 // not given), and only then are the brokers signalled. Every failure leaves

@@ -490,7 +490,6 @@ func explain(err error, o *Options, f *atomicfile.File) error {
 	return err
 }
 
-
 // strerror gives C's text for a system error ("No such file or directory"):
 // Go's texts are the same but for the capital letter.
 func strerror(err error) string {
