@@ -84,9 +84,9 @@ func condition(cond string) (bool, error) {
 		need := []string{realTool}
 		switch cond {
 		case "broker":
-			need = []string{brokerPath, clientPath}
+			need = []string{brokertest.BrokerPath, brokertest.ClientPath}
 		case "dynsec":
-			need = []string{brokerPath, clientPath, brokertest.DynsecPlugin}
+			need = []string{brokertest.BrokerPath, brokertest.ClientPath, brokertest.DynsecPlugin}
 		}
 		for _, p := range need {
 			if _, err := os.Stat(p); err != nil {
