@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"os/user"
 	"path/filepath"
 	"strconv"
@@ -176,44 +175,6 @@ func cmdMQTT(ts *testscript.TestScript, neg bool, args []string) {
 	case neg && errors.Is(err, brokertest.ErrNotAuthorised):
 	default:
 		ts.Fatalf("login %s %q: %v\nbroker log:\n%s", args[0], args[1], err, b.Log())
-	}
-}
-
-// standIn is a stand-in broker, run as "standin [-quit] PIDFILE RECORD" in
-// the background: it appends a line to RECORD for each SIGHUP and with
-// -quit exits on the first one, as a 2.1 broker does on a file it refuses.
-// It writes PIDFILE (through a rename, so that it is never seen half
-// written) once it handles SIGHUP. It shows what --reload sent to brokers
-// that cannot be installed here.
-func standIn() {
-	args := os.Args[1:]
-	quit := len(args) > 0 && args[0] == "-quit"
-	if quit {
-		args = args[1:]
-	}
-	if len(args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: standin [-quit] PIDFILE RECORD")
-		os.Exit(2)
-	}
-	hup := make(chan os.Signal, 8)
-	signal.Notify(hup, syscall.SIGHUP)
-	tmp := args[0] + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
-		os.Exit(2)
-	}
-	if err := os.Rename(tmp, args[0]); err != nil {
-		os.Exit(2)
-	}
-	for range hup {
-		f, err := os.OpenFile(args[1], os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			os.Exit(2)
-		}
-		fmt.Fprintln(f, "SIGHUP")
-		f.Close()
-		if quit {
-			os.Exit(3)
-		}
 	}
 }
 
