@@ -1,32 +1,36 @@
-//go:build unix
-
-// Package nobodytest runs a test's own binary as the account nobody, to meet
-// the permission errors root never sees. Only tests import it, as root.
+// Package nobodytest lets root's tests meet what other accounts meet:
+// directories every user can reach, and the test binary run as nobody.
+// Only tests import it.
 package nobodytest
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 )
 
 // UID is nobody's user and group id on Debian and in its Docker images.
 const UID = 65534
 
-// Setup returns a new directory that nobody can reach and, in it, bin, a
-// copy of the running test binary that nobody can run. It opens
-// t.TempDir's two 0700 levels to 0755, and only those; it skips the test
-// when a directory above them keeps nobody out.
-func Setup(t *testing.T) (dir, bin string) {
+// Dir returns a new temporary directory that every user may search down
+// to: it opens t.TempDir's two 0700 levels to 0755, and only those.
+func Dir(t *testing.T) string {
 	t.Helper()
-	dir = t.TempDir()
-	for _, d := range []string{dir, filepath.Dir(dir)} {
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} {
 		if err := os.Chmod(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return dir
+}
+
+// Setup returns a new directory that nobody can reach (Dir) and, in it,
+// bin, a copy of the running test binary that nobody can run. It skips the
+// test when a directory above Dir's keeps nobody out.
+func Setup(t *testing.T) (dir, bin string) {
+	t.Helper()
+	dir = Dir(t)
 	for d := filepath.Dir(filepath.Dir(dir)); d != filepath.Dir(d); d = filepath.Dir(d) {
 		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm()&0o001 == 0 {
 			t.Skipf("nobody cannot reach %s: %v", d, err)
@@ -41,9 +45,4 @@ func Setup(t *testing.T) (dir, bin string) {
 		t.Fatal(err)
 	}
 	return dir, bin
-}
-
-// Drop has cmd run as nobody, user and group.
-func Drop(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: UID, Gid: UID}}
 }

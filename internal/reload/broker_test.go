@@ -13,6 +13,7 @@ import (
 
 	"github.com/mqpasswd/mqpasswd/internal/brokertest"
 	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
+	"github.com/mqpasswd/mqpasswd/internal/nobodytest"
 	"github.com/mqpasswd/mqpasswd/internal/pwcheck"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
@@ -40,19 +41,6 @@ func withRealBroker(t *testing.T) brokeruser.User {
 type broker struct {
 	*brokertest.Broker
 	pidFile string
-}
-
-// withBrokerDir returns a directory the broker's user can search, for the
-// password file, configuration and PID file.
-func withBrokerDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, d := range []string{filepath.Dir(dir), dir} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
 }
 
 // startBroker runs the broker on a free port of 127.0.0.1 with passwd as
@@ -120,7 +108,7 @@ func writeOwned(t *testing.T, passwd, content string, u brokeruser.User) {
 // Run, without a restart.
 func TestRealBrokerReload(t *testing.T) {
 	u := withRealBroker(t)
-	dir := withBrokerDir(t)
+	dir := nobodytest.Dir(t)
 	passwd := filepath.Join(dir, "passwd")
 	writeOwned(t, passwd, hashLine(t, "alice", "old", pwhash.Params{}), u)
 	b, err := startBroker(t, dir, passwd, u)
@@ -181,7 +169,7 @@ func TestRealBrokerReload(t *testing.T) {
 // open once it runs as mosquitto, is refused by Validate, as by the broker.
 func TestRealBrokerUnreadable(t *testing.T) {
 	u := withRealBroker(t)
-	dir := withBrokerDir(t)
+	dir := nobodytest.Dir(t)
 	passwd := filepath.Join(dir, "passwd")
 	if err := os.WriteFile(passwd, []byte(hashLine(t, "alice", "pw", pwhash.Params{})), 0o600); err != nil {
 		t.Fatal(err)
