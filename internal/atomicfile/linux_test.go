@@ -236,20 +236,6 @@ func exitStatus(err error) (syscall.WaitStatus, bool) {
 	return ws, ok
 }
 
-// entriesOf lists dir, sorted.
-func entriesOf(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
 func TestFullDisk(t *testing.T) {
 	dir := withTmpfs(t, "1m")
 	path := filepath.Join(dir, "passwd")
