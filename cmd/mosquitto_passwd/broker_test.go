@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
-	"os/signal"
 	"os/user"
 	"path/filepath"
 	"strconv"
@@ -19,36 +16,11 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// The real Debian broker and client, which the scripts under [broker] run.
-const (
-	brokerPath = "/usr/sbin/mosquitto"
-	clientPath = "/usr/bin/mosquitto_pub"
-)
-
 // broker is a mosquitto process started by a script, listening on 127.0.0.1.
 type broker struct {
-	cmd  *exec.Cmd
-	port int
-	log  syncBuffer
+	*brokertest.Broker
 	// reloads is how many reloads the script has waited for.
 	reloads int
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 var (
@@ -92,23 +64,21 @@ func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
 		startBroker(ts, "plugin "+brokertest.DynsecPlugin+"\nplugin_opt_config_file "+ts.MkAbs(args[1]))
 	case "reload":
 		b := scriptBroker(ts)
-		ts.Check(b.cmd.Process.Signal(syscall.SIGHUP))
+		ts.Check(b.Cmd.Process.Signal(syscall.SIGHUP))
 		waitReload(ts, b)
 	case "reloaded":
 		b := scriptBroker(ts)
 		if neg {
-			if n := strings.Count(b.log.String(), "Reloading config"); n != b.reloads {
+			if n := strings.Count(b.Log(), "Reloading config"); n != b.reloads {
 				ts.Fatalf("the broker reloaded %d times more", n-b.reloads)
 			}
 			return
 		}
 		waitReload(ts, b)
 	case "stop":
-		b := scriptBroker(ts)
-		b.cmd.Process.Kill()
-		b.cmd.Wait()
+		scriptBroker(ts).Stop()
 	case "log":
-		fmt.Fprint(ts.Stdout(), scriptBroker(ts).log.String())
+		fmt.Fprint(ts.Stdout(), scriptBroker(ts).Log())
 	default:
 		ts.Fatalf("unknown broker command %q", args[0])
 	}
@@ -124,14 +94,15 @@ func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
 // $BROKER_CONF and $BROKER_PIDFILE, for --conf and --reload=PIDFILE: a script
 // never signals a broker it did not start.
 func startBroker(ts *testscript.TestScript, auth string) {
-	port := freePort(ts)
+	port, err := brokertest.FreePort()
+	ts.Check(err)
 	work := ts.Getenv("WORK")
 	confPath := filepath.Join(work, fmt.Sprintf("mosquitto-%d.conf", port))
 	// The broker writes its PID file once it has dropped privileges.
 	runDir := filepath.Join(work, fmt.Sprintf("mosquitto-%d.run", port))
 	ts.Check(os.Mkdir(runDir, 0o755))
 	pidPath := filepath.Join(runDir, "mosquitto.pid")
-	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\n%s\npid_file %s\nlog_dest stderr\nlog_type all\n", port, auth, pidPath)
+	conf := brokertest.Listener(port) + fmt.Sprintf("allow_anonymous false\n%s\npid_file %s\n", auth, pidPath)
 	if os.Geteuid() == 0 {
 		for _, dir := range []string{filepath.Dir(work), work} {
 			ts.Check(os.Chmod(dir, 0o711))
@@ -151,27 +122,21 @@ func startBroker(ts *testscript.TestScript, auth string) {
 	ts.Check(os.WriteFile(confPath, []byte(conf), 0o644))
 	ts.Setenv("BROKER_CONF", confPath)
 	ts.Setenv("BROKER_PIDFILE", pidPath)
-	b := &broker{port: port}
-	b.cmd = exec.Command(brokerPath, "-c", confPath)
-	b.cmd.Stdout, b.cmd.Stderr = &b.log, &b.log
-	ts.Check(b.cmd.Start())
+	bb, err := brokertest.Launch(confPath, port)
+	if bb == nil {
+		ts.Fatalf("%v", err)
+	}
+	b := &broker{Broker: bb}
 	brokersMu.Lock()
 	brokers[ts] = b
 	brokersMu.Unlock()
 	ts.Defer(func() {
-		b.cmd.Process.Kill()
-		b.cmd.Wait()
+		b.Stop()
 		brokersMu.Lock()
 		delete(brokers, ts)
 		brokersMu.Unlock()
 	})
-	waitFor(ts, b, "listen", func() bool {
-		c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	})
+	ts.Check(err)
 }
 
 // waitReload waits for the broker's next reload. It reloads in its single
@@ -179,7 +144,7 @@ func startBroker(ts *testscript.TestScript, auth string) {
 // new connections see it.
 func waitReload(ts *testscript.TestScript, b *broker) {
 	waitFor(ts, b, "reload", func() bool {
-		return strings.Count(b.log.String(), "Reloading config") > b.reloads
+		return strings.Count(b.Log(), "Reloading config") > b.reloads
 	})
 	b.reloads++
 }
@@ -188,17 +153,10 @@ func waitFor(ts *testscript.TestScript, b *broker, what string, ok func() bool) 
 	deadline := time.Now().Add(10 * time.Second)
 	for !ok() {
 		if time.Now().After(deadline) {
-			ts.Fatalf("broker did not %s within 10s; its log:\n%s", what, b.log.String())
+			ts.Fatalf("broker did not %s within 10s; its log:\n%s", what, b.Log())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-func freePort(ts *testscript.TestScript) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	ts.Check(err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // mqtt USER PASSWORD: the broker accepts the login; with !, it refuses it as
@@ -208,53 +166,15 @@ func cmdMQTT(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: mqtt USER PASSWORD")
 	}
 	b := scriptBroker(ts)
-	out, err := exec.Command(clientPath, "-h", "127.0.0.1", "-p", strconv.Itoa(b.port),
-		"-u", args[0], "-P", args[1], "-t", "mqpasswd/test", "-m", "x").CombinedOutput()
-	switch {
-	case err == nil && neg:
+	// A login the broker took but whose publish it denied (dynsec denies
+	// publishing by default) is still an accepted login.
+	switch err := b.Login(args[0], args[1], "mqpasswd/test"); {
+	case (err == nil || errors.Is(err, brokertest.ErrPublishDenied)) && neg:
 		ts.Fatalf("broker accepted %s with password %q", args[0], args[1])
-	case err == nil:
-	case neg && strings.Contains(string(out), "not authorised"):
+	case err == nil || errors.Is(err, brokertest.ErrPublishDenied):
+	case neg && errors.Is(err, brokertest.ErrNotAuthorised):
 	default:
-		ts.Fatalf("login %s %q: %v: %s\nbroker log:\n%s", args[0], args[1], err, out, b.log.String())
-	}
-}
-
-// standIn is a stand-in broker, run as "standin [-quit] PIDFILE RECORD" in
-// the background: it appends a line to RECORD for each SIGHUP and with
-// -quit exits on the first one, as a 2.1 broker does on a file it refuses.
-// It writes PIDFILE (through a rename, so that it is never seen half
-// written) once it handles SIGHUP. It shows what --reload sent to brokers
-// that cannot be installed here.
-func standIn() {
-	args := os.Args[1:]
-	quit := len(args) > 0 && args[0] == "-quit"
-	if quit {
-		args = args[1:]
-	}
-	if len(args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: standin [-quit] PIDFILE RECORD")
-		os.Exit(2)
-	}
-	hup := make(chan os.Signal, 8)
-	signal.Notify(hup, syscall.SIGHUP)
-	tmp := args[0] + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
-		os.Exit(2)
-	}
-	if err := os.Rename(tmp, args[0]); err != nil {
-		os.Exit(2)
-	}
-	for range hup {
-		f, err := os.OpenFile(args[1], os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			os.Exit(2)
-		}
-		fmt.Fprintln(f, "SIGHUP")
-		f.Close()
-		if quit {
-			os.Exit(3)
-		}
+		ts.Fatalf("login %s %q: %v\nbroker log:\n%s", args[0], args[1], err, b.Log())
 	}
 }
 

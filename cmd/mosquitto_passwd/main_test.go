@@ -11,6 +11,7 @@ import (
 
 	"github.com/mqpasswd/mqpasswd/internal/brokertest"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+	"github.com/mqpasswd/mqpasswd/internal/standin"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -21,7 +22,9 @@ const realTool = "/usr/bin/mosquitto_passwd"
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"mosquitto_passwd": main,
-		"standin":          standIn,
+		// standin [-quit] PIDFILE RECORD, run in the background, shows
+		// what --reload sent.
+		"standin": func() { os.Exit(standin.Main(os.Args[1:])) },
 	})
 }
 
@@ -84,9 +87,9 @@ func condition(cond string) (bool, error) {
 		need := []string{realTool}
 		switch cond {
 		case "broker":
-			need = []string{brokerPath, clientPath}
+			need = []string{brokertest.BrokerPath, brokertest.ClientPath}
 		case "dynsec":
-			need = []string{brokerPath, clientPath, brokertest.DynsecPlugin}
+			need = []string{brokertest.BrokerPath, brokertest.ClientPath, brokertest.DynsecPlugin}
 		}
 		for _, p := range need {
 			if _, err := os.Stat(p); err != nil {

@@ -34,15 +34,7 @@ func TestEditMemoryIsFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes a 142 MB file")
 	}
-	if runtime.GOOS != "linux" {
-		t.Skip("peak RSS is read with GNU time on Linux")
-	}
-	if _, err := os.Stat(gnuTime); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but %s is not installed (apt-get install time)", gnuTime)
-		}
-		t.Skipf("%s is not installed (apt-get install time)", gnuTime)
-	}
+	requireGNUTime(t)
 	bin := registeredBinary(t)
 
 	const users = 1_000_000
@@ -82,15 +74,7 @@ const maxImportRSS = 32 << 10 // KiB
 // "cat /dev/urandom | mosquitto_passwd --import - FILE" does: the run must end
 // with its size error, in bounded memory, and write nothing.
 func TestImportMemoryIsBounded(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("peak RSS is read with GNU time on Linux")
-	}
-	if _, err := os.Stat(gnuTime); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but %s is not installed (apt-get install time)", gnuTime)
-		}
-		t.Skipf("%s is not installed (apt-get install time)", gnuTime)
-	}
+	requireGNUTime(t)
 	urandom, err := os.Open("/dev/urandom")
 	if err != nil {
 		t.Skip(err)
@@ -102,28 +86,12 @@ func TestImportMemoryIsBounded(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "rss")
-	cmd := exec.Command(gnuTime, "-f", "%M", "-o", out, bin, "--import", "-", file)
 	// Not the *os.File itself, which the child would get as its stdin
 	// (a device, refused before it is read): exec copies a Reader into a pipe.
-	cmd.Stdin = struct{ io.Reader }{urandom}
-	msg, err := cmd.CombinedOutput()
+	rss, msg, err := runMeasured(t, dir, struct{ io.Reader }{urandom}, bin, "--import", "-", file)
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(msg), "is larger than") {
 		t.Fatalf("--import - from /dev/urandom: %v\n%s", err, msg)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// After "Command exited with non-zero status 1".
-	fields := strings.Fields(string(b))
-	if len(fields) == 0 {
-		t.Fatal("GNU time wrote nothing")
-	}
-	rss, err := strconv.ParseInt(fields[len(fields)-1], 10, 64)
-	if err != nil {
-		t.Fatalf("GNU time wrote %q: %v", b, err)
 	}
 	t.Logf("peak RSS %d KiB", rss)
 	if rss > maxImportRSS {
@@ -157,23 +125,55 @@ func writeUsers(t *testing.T, path string, n int, user func(int) string) {
 	}
 }
 
-// peakRSS runs bin under GNU time and returns its peak RSS in KiB.
+// requireGNUTime skips the test, or fails it with CI=true, unless GNU time
+// can measure peak RSS here.
+func requireGNUTime(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("peak RSS is read with GNU time on Linux")
+	}
+	if _, err := os.Stat(gnuTime); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s is not installed (apt-get install time)", gnuTime)
+		}
+		t.Skipf("%s is not installed (apt-get install time)", gnuTime)
+	}
+}
+
+// peakRSS runs bin under GNU time and returns its peak RSS in KiB; the run
+// must succeed.
 func peakRSS(t *testing.T, dir, bin string, args ...string) int64 {
+	t.Helper()
+	kib, msg, err := runMeasured(t, dir, nil, bin, args...)
+	if err != nil {
+		t.Fatalf("mosquitto_passwd %s: %v\n%s", strings.Join(args, " "), err, msg)
+	}
+	return kib
+}
+
+// runMeasured runs bin under GNU time with stdin, and returns its peak RSS
+// in KiB, its output and how it ended.
+func runMeasured(t *testing.T, dir string, stdin io.Reader, bin string, args ...string) (kib int64, msg []byte, err error) {
 	t.Helper()
 	out := filepath.Join(dir, "rss")
 	cmd := exec.Command(gnuTime, append([]string{"-f", "%M", "-o", out, bin}, args...)...)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("mosquitto_passwd %s: %v\n%s", strings.Join(args, " "), err, msg)
+	cmd.Stdin = stdin
+	msg, err = cmd.CombinedOutput()
+	b, readErr := os.ReadFile(out)
+	if readErr != nil {
+		t.Fatalf("mosquitto_passwd %s: %v\n%s\n%v", strings.Join(args, " "), err, msg, readErr)
 	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
+	// The figure comes last, after "Command exited with non-zero status N"
+	// for a run that failed.
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		t.Fatal("GNU time wrote nothing")
 	}
-	kib, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-	if err != nil {
-		t.Fatalf("GNU time wrote %q: %v", b, err)
+	kib, parseErr := strconv.ParseInt(fields[len(fields)-1], 10, 64)
+	if parseErr != nil {
+		t.Fatalf("GNU time wrote %q: %v", b, parseErr)
 	}
-	return kib
+	return kib, msg, err
 }
 
 func lookup(path, user string) (string, error) {

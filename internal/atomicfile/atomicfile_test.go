@@ -185,18 +185,25 @@ func readFile(t *testing.T, path string) []byte {
 // assertOnly fails unless dir holds exactly the given names: no temporary, rewrite or lock file.
 func assertOnly(t *testing.T, dir string, names ...string) {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range entries {
-		got = append(got, e.Name())
-	}
+	got := entriesOf(t, dir)
 	slices.Sort(names)
 	if !slices.Equal(got, names) {
 		t.Errorf("%s holds %q, want %q", dir, got, names)
 	}
+}
+
+// entriesOf lists dir, sorted.
+func entriesOf(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
 
 func assertContent(t *testing.T, path string, want []byte) {

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/mqpasswd/mqpasswd/internal/nobodytest"
 	"github.com/mqpasswd/mqpasswd/internal/owner"
 )
 
@@ -235,20 +236,6 @@ func exitStatus(err error) (syscall.WaitStatus, bool) {
 	return ws, ok
 }
 
-// entriesOf lists dir, sorted.
-func entriesOf(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
 func TestFullDisk(t *testing.T) {
 	dir := withTmpfs(t, "1m")
 	path := filepath.Join(dir, "passwd")
@@ -360,32 +347,12 @@ func TestRealBindMount(t *testing.T) {
 // TestUnprivileged runs the helper as nobody to meet permission errors, which root never sees.
 func TestUnprivileged(t *testing.T) {
 	requireRoot(t)
-	const nobody = 65534
-	// The helper binary and the test directories must be reachable by nobody.
-	// t.TempDir makes two levels of 0700 directories; open those, and only those.
-	base := t.TempDir()
-	for _, d := range []string{base, filepath.Dir(base)} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for d := filepath.Dir(filepath.Dir(base)); d != filepath.Dir(d); d = filepath.Dir(d) {
-		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm()&0o001 == 0 {
-			t.Skipf("nobody cannot reach %s: %v", d, err)
-		}
-	}
-	bin := filepath.Join(base, "helper")
-	self, err := os.ReadFile(os.Args[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, self, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	const nobody = nobodytest.UID
+	base, bin := nobodytest.Setup(t)
 	run := func(mode, path string) string {
 		cmd := helper(mode, path, "nobody:1")
 		cmd.Path, cmd.Args[0] = bin, bin
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+		nobodytest.Drop(cmd)
 		// Stdout alone: a binary built with -cover warns on stderr that it has nowhere to write.
 		out, _ := cmd.Output()
 		return strings.TrimSpace(string(out))

@@ -34,12 +34,15 @@ var (
 	ErrPublishDenied = errors.New("publish not authorised")
 )
 
-// Broker is a running broker, stopped when its test ends.
+// Broker is a running broker.
 type Broker struct {
-	Port int
-	log  syncBuffer
+	Port   int
+	Cmd    *exec.Cmd
+	log    syncBuffer
+	exited chan struct{}
 }
 
+// syncBuffer is the broker's log, read while the broker writes it.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -71,19 +74,27 @@ func Require(t testing.TB, paths ...string) {
 	}
 }
 
+// FreePort returns a port of 127.0.0.1 that was free when it looked.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
 // Start runs the broker with conf (lines of mosquitto.conf; Start adds the
 // listener and logging) and waits until it listens. As root it runs the
 // broker as root, so that it reads the test's 0600 files.
 func Start(t testing.TB, conf string) *Broker {
 	t.Helper()
 	Require(t, BrokerPath, ClientPath)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &Broker{Port: l.Addr().(*net.TCPAddr).Port}
-	l.Close()
-	conf = fmt.Sprintf("listener %d 127.0.0.1\nlog_dest stderr\nlog_type all\n", b.Port) + conf
+	conf = Listener(port) + conf
 	if os.Geteuid() == 0 {
 		conf += "\nuser root\n"
 	}
@@ -91,31 +102,55 @@ func Start(t testing.TB, conf string) *Broker {
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(BrokerPath, "-c", path)
-	cmd.Stdout, cmd.Stderr = &b.log, &b.log
-	if err := cmd.Start(); err != nil {
+	b, err := Launch(path, port)
+	if b != nil {
+		t.Cleanup(b.Stop)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-	})
+	return b
+}
+
+// Listener is the start of a configuration for a broker on 127.0.0.1:port
+// that logs everything to stderr, which Launch keeps.
+func Listener(port int) string {
+	return fmt.Sprintf("listener %d 127.0.0.1\nlog_dest stderr\nlog_type all\n", port)
+}
+
+// Launch runs the broker with the configuration file conf, which has it
+// listen on 127.0.0.1:port (see Listener), and returns once it listens. If
+// it exits at start or does not listen within 10 s, the error says so with
+// its log, and the Broker returned, stopped, keeps the log. The caller
+// stops the broker with Stop.
+func Launch(conf string, port int) (*Broker, error) {
+	b := &Broker{Port: port, Cmd: exec.Command(BrokerPath, "-c", conf), exited: make(chan struct{})}
+	b.Cmd.Stdout, b.Cmd.Stderr = &b.log, &b.log
+	if err := b.Cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { b.Cmd.Wait(); close(b.exited) }()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		select {
-		case <-exited:
-			t.Fatalf("broker exited at start; its log:\n%s", b.Log())
+		case <-b.exited:
+			return b, fmt.Errorf("broker exited at start (%v); its log:\n%s", b.Cmd.ProcessState, b.Log())
 		default:
 		}
-		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(b.Port), 100*time.Millisecond); err == nil {
+		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 100*time.Millisecond); err == nil {
 			c.Close()
-			return b
+			return b, nil
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("broker did not listen within 10s; its log:\n%s", b.Log())
+			b.Stop()
+			return b, fmt.Errorf("broker did not listen within 10s; its log:\n%s", b.Log())
 		}
 	}
+}
+
+// Stop kills the broker, if it still runs, and waits until it has exited.
+func (b *Broker) Stop() {
+	b.Cmd.Process.Kill()
+	<-b.exited
 }
 
 // Login connects as user with password and publishes one message to topic.

@@ -96,29 +96,45 @@ func check(ctx context.Context, o *Options, s Streams, f *atomicfile.File, cfg *
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriter(s.Out)
+	return writeCheck(s.Out, o.JSON, rep, func(w io.Writer) {
+		for _, f := range rep.Findings {
+			printFinding(w, o.File, f.Line, string(f.Severity), f.Message)
+		}
+	}, verdict{name: o.File, broker: rep.Broker, what: plural(rep.Users, "user"), errors: rep.Errors, warnings: rep.Warnings})
+}
+
+// verdict is what --check says last about name: its errors and warnings
+// for Mosquitto brokers of generation broker, and what it checked (such as
+// "3 users").
+type verdict struct {
+	name, broker, what string
+	errors, warnings   int
+}
+
+// writeCheck writes --check's output on out: rep as JSON with --json, else
+// through print; then v, as a line on out, or as the error (exit 1) when
+// there are errors. With --json only errors are said.
+func writeCheck(out io.Writer, asJSON bool, rep any, print func(io.Writer), v verdict) error {
+	w := bufio.NewWriter(out)
 	defer w.Flush()
-	if o.JSON {
+	if asJSON {
 		if err := encodeIndented(w, rep); err != nil {
 			return err
 		}
 	} else {
-		for _, f := range rep.Findings {
-			printFinding(w, o.File, f.Line, string(f.Severity), f.Message)
-		}
+		print(w)
 	}
-	users := plural(rep.Users, "user")
 	switch {
-	case rep.Errors > 0:
+	case v.errors > 0:
 		if err := w.Flush(); err != nil {
 			return err
 		}
-		return fail(ExitError, msgCheckErrors, o.File, problems(rep.Errors, rep.Warnings), rep.Broker)
-	case o.JSON:
-	case rep.Warnings > 0:
-		fmt.Fprintf(w, msgCheckWarnings+"\n", o.File, plural(rep.Warnings, "warning"), rep.Broker, users)
+		return fail(ExitError, msgCheckErrors, v.name, problems(v.errors, v.warnings), v.broker)
+	case asJSON:
+	case v.warnings > 0:
+		fmt.Fprintf(w, msgCheckWarnings+"\n", v.name, plural(v.warnings, "warning"), v.broker, v.what)
 	default:
-		fmt.Fprintf(w, msgCheckClean+"\n", o.File, rep.Broker, users)
+		fmt.Fprintf(w, msgCheckClean+"\n", v.name, v.broker, v.what)
 	}
 	return w.Flush()
 }
@@ -275,29 +291,8 @@ func checkConf(ctx context.Context, o *Options, s Streams, cfg *brokerconf.Confi
 		rep.PasswordFiles = append(rep.PasswordFiles, entry)
 	}
 
-	w := bufio.NewWriter(s.Out)
-	defer w.Flush()
-	if o.JSON {
-		if err := encodeIndented(w, rep); err != nil {
-			return err
-		}
-	} else {
-		printConf(w, rep)
-	}
-	files := plural(len(checked), "password file")
-	switch {
-	case rep.Errors > 0:
-		if err := w.Flush(); err != nil {
-			return err
-		}
-		return fail(ExitError, msgCheckErrors, o.Conf, problems(rep.Errors, rep.Warnings), rep.Broker)
-	case o.JSON:
-	case rep.Warnings > 0:
-		fmt.Fprintf(w, msgCheckWarnings+"\n", o.Conf, plural(rep.Warnings, "warning"), rep.Broker, files)
-	default:
-		fmt.Fprintf(w, msgCheckClean+"\n", o.Conf, rep.Broker, files)
-	}
-	return w.Flush()
+	return writeCheck(s.Out, o.JSON, rep, func(w io.Writer) { printConf(w, rep) },
+		verdict{name: o.Conf, broker: rep.Broker, what: plural(len(checked), "password file"), errors: rep.Errors, warnings: rep.Warnings})
 }
 
 // printConf prints checkConf's report: the configuration's findings, then

@@ -222,6 +222,17 @@ func flagError(_ *cobra.Command, err error) error {
 	return fail(ExitError, msgInternal, err)
 }
 
+// usernameMessages is the message for each reason pwfile.CheckUsername
+// refuses a name: the original's rules 15-17, then our own.
+var usernameMessages = map[error]string{
+	pwfile.ErrUsernameTooLong: msgUsernameTooLong,
+	pwfile.ErrUsernameControl: msgUsernameControl,
+	pwfile.ErrUsernameColon:   msgUsernameColon,
+	pwfile.ErrUsernameComment: msgUsernameComment,
+	pwfile.ErrUsernameEmpty:   msgUsernameEmpty,
+	pwfile.ErrUsernameSpace:   msgUsernameSpace,
+}
+
 // validate holds every rule on a command line's combination of options and
 // its positional arguments, in the order the first failing one decides the
 // message: the original's (REFERENCE §1, rules 6-18), with our own options'
@@ -379,19 +390,8 @@ func validate(o *Options, args []string) error {
 
 	// The original's rules 15-18, and an empty or commented-out name.
 	if checkUser {
-		switch pwfile.CheckUsername(o.User) {
-		case pwfile.ErrUsernameTooLong:
-			return fail(ExitError, msgUsernameTooLong)
-		case pwfile.ErrUsernameControl:
-			return fail(ExitError, msgUsernameControl)
-		case pwfile.ErrUsernameColon:
-			return fail(ExitError, msgUsernameColon)
-		case pwfile.ErrUsernameComment:
-			return fail(ExitError, msgUsernameComment)
-		case pwfile.ErrUsernameEmpty:
-			return fail(ExitError, msgUsernameEmpty)
-		case pwfile.ErrUsernameSpace:
-			return fail(ExitError, msgUsernameSpace)
+		if err := pwfile.CheckUsername(o.User); err != nil {
+			return fail(ExitError, "%s", usernameMessages[err])
 		}
 		if len(o.Password) > pwfile.MaxPasswordLen {
 			return fail(ExitError, msgPasswordTooLong)

@@ -8,8 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
+
+	"github.com/mqpasswd/mqpasswd/internal/nobodytest"
 )
 
 // mainArgsEnv holds, as JSON, the arguments TestMainHelper runs Main with.
@@ -38,27 +39,8 @@ func TestUnprivilegedWrite(t *testing.T) {
 		}
 		t.Skip("needs root (chown, setuid)")
 	}
-	const nobody = 65534
-	// t.TempDir makes two levels of 0700 directories; nobody must pass them.
-	base := t.TempDir()
-	for _, d := range []string{base, filepath.Dir(base)} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for d := filepath.Dir(filepath.Dir(base)); d != filepath.Dir(d); d = filepath.Dir(d) {
-		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm()&0o001 == 0 {
-			t.Skipf("nobody cannot reach %s: %v", d, err)
-		}
-	}
-	self, err := os.ReadFile(os.Args[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(base, "helper")
-	if err := os.WriteFile(bin, self, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	const nobody = nobodytest.UID
+	base, bin := nobodytest.Setup(t)
 	// file makes base/dir/passwd holding "a:b", with these modes and owners.
 	file := func(dir string, dirMode os.FileMode, dirUID int, mode os.FileMode, uid int) string {
 		d := filepath.Join(base, dir)
@@ -92,7 +74,7 @@ func TestUnprivilegedWrite(t *testing.T) {
 			}
 			cmd := exec.Command(bin, "-test.run=^TestMainHelper$")
 			cmd.Env = append(os.Environ(), mainArgsEnv+"="+string(args))
-			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+			nobodytest.Drop(cmd)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err = cmd.Run()

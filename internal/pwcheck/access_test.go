@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
+	"github.com/mqpasswd/mqpasswd/internal/nobodytest"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
 
@@ -77,7 +78,7 @@ func TestCheckAccess(t *testing.T) {
 			if tt.acl != "" && setfaclErr != nil {
 				t.Skip("setfacl is not installed")
 			}
-			top := withSearchableTempDir(t)
+			top := nobodytest.Dir(t)
 			dir := filepath.Join(top, "d")
 			if err := os.Mkdir(dir, tt.dirMode); err != nil {
 				t.Fatal(err)
@@ -144,7 +145,7 @@ func TestCheckAccess(t *testing.T) {
 func TestCheckAccessAdvice(t *testing.T) {
 	withRoot(t)
 	u := lookupUser(t, brokeruser.DefaultName)
-	path := filepath.Join(withSearchableTempDir(t), "passwd")
+	path := filepath.Join(nobodytest.Dir(t), "passwd")
 	if err := os.WriteFile(path, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}

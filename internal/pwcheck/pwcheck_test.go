@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
+	"github.com/mqpasswd/mqpasswd/internal/nobodytest"
 	"github.com/mqpasswd/mqpasswd/internal/owner"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
@@ -171,24 +172,11 @@ func itoa(n int) string {
 	return string(b)
 }
 
-// withSearchableTempDir returns a temporary directory that every user may
-// search down to, as t.TempDir's are 0700.
-func withSearchableTempDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, d := range []string{filepath.Dir(dir), dir} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestCheckFileAs(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no modes or owners")
 	}
-	dir := withSearchableTempDir(t)
+	dir := nobodytest.Dir(t)
 	path := filepath.Join(dir, "passwd")
 	if err := os.WriteFile(path, nil, 0o600); err != nil {
 		t.Fatal(err)

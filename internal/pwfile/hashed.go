@@ -1,8 +1,6 @@
 package pwfile
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"io"
 
@@ -39,56 +37,13 @@ type HashedCredential struct {
 // as it is. Lines are read one at a time, each bounded by MaxLineLen; only
 // the accepted credentials are kept.
 func ReadHashedImport(r io.Reader, b pwhash.Broker) ([]HashedCredential, error) {
-	s := newImportScanner(r)
-	var (
-		creds []HashedCredential
-		bad   ImportError
-		seen  = map[string]int{}
-		num   int
-	)
-	for s.Scan() {
-		num++
-		c, err := parseHashedLine(num, s.Bytes(), b)
-		if err == nil && c.User != "" {
-			if first, dup := seen[c.User]; dup {
-				err = &DuplicateError{User: c.User, First: first}
-			} else {
-				seen[c.User] = num
-			}
-		}
-		switch {
-		case err != nil:
-			bad.add(num, err)
-		case c.User != "":
-			creds = append(creds, c)
-		}
-	}
-	if err := s.Err(); err != nil {
-		if !errors.Is(err, bufio.ErrTooLong) {
-			return nil, err
-		}
-		bad.add(num+1, ErrLineTooLong)
-	}
-	if len(bad.Lines) > 0 {
-		return nil, &bad
-	}
-	return creds, nil
+	return readImport(r, func(num int, user string, hash []byte) (HashedCredential, error) {
+		return parseHash(num, user, hash, b)
+	}, nil)
 }
 
-// parseHashedLine parses one raw line; a zero HashedCredential and no error
-// mean a line to skip.
-func parseHashedLine(num int, raw []byte, b pwhash.Broker) (HashedCredential, error) {
-	line := TrimPasswordLine(raw)
-	if len(line) > 0 && line[0] == '#' || len(trimSpace(line)) == 0 {
-		return HashedCredential{}, nil
-	}
-	user, hash, ok := bytes.Cut(line, []byte(":"))
-	if !ok {
-		return HashedCredential{}, ErrNoColon
-	}
-	if err := CheckUsername(string(user)); err != nil {
-		return HashedCredential{}, err
-	}
+// parseHash checks the hash given to user on line num.
+func parseHash(num int, user string, hash []byte, b pwhash.Broker) (HashedCredential, error) {
 	hash = trimSpace(hash)
 	if len(hash) == 0 {
 		return HashedCredential{}, ErrEmptyHash
@@ -101,7 +56,7 @@ func parseHashedLine(num int, raw []byte, b pwhash.Broker) (HashedCredential, er
 		return HashedCredential{}, err
 	}
 	enc := d.Encode()
-	return HashedCredential{Line: num, User: string(user), Hash: enc, Converted: enc != string(hash)}, nil
+	return HashedCredential{Line: num, User: user, Hash: enc, Converted: enc != string(hash)}, nil
 }
 
 // HashedUpdates turns credentials into the updates Set writes. With current

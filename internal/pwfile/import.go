@@ -129,69 +129,98 @@ func (l *sizeLimit) Read(p []byte) (int, error) {
 // than MaxImportSize gives ErrImportTooLarge; any other read error is
 // returned as it is.
 func ReadImport(r io.Reader) ([]Credential, error) {
-	s := newImportScanner(r)
-	var (
-		creds []Credential
-		bad   ImportError
-		seen  = map[string]int{}
-		num   int
-	)
-	for s.Scan() {
-		num++
-		c, err := parseImportLine(num, s.Bytes())
-		if err == nil && c.User != "" {
-			if first, dup := seen[c.User]; dup {
-				err = &DuplicateError{User: c.User, First: first}
-			} else {
-				seen[c.User] = num
-			}
-		}
-		switch {
-		case err != nil:
-			bad.add(num, err)
-			clearCredentials(creds)
-			creds = nil
-		case c.User != "" && len(bad.Lines) == 0:
-			creds = append(creds, c)
-		default:
-			clear(c.Password)
-		}
-	}
-	if err := s.Err(); err != nil {
-		if !errors.Is(err, bufio.ErrTooLong) {
-			clearCredentials(creds)
-			return nil, err
-		}
-		bad.add(num+1, ErrLineTooLong)
-	}
-	if len(bad.Lines) > 0 {
-		clearCredentials(creds)
-		return nil, &bad
-	}
-	return creds, nil
+	return readImport(r, parsePassword, func(c Credential) { clear(c.Password) })
 }
 
-// parseImportLine parses one raw line; a zero Credential and no error mean a
-// line to skip.
-func parseImportLine(num int, raw []byte) (Credential, error) {
-	line := TrimPasswordLine(raw)
-	if len(line) > 0 && line[0] == '#' || len(trimSpace(line)) == 0 {
-		return Credential{}, nil
-	}
-	user, password, ok := bytes.Cut(line, []byte(":"))
-	if !ok {
-		return Credential{}, ErrNoColon
-	}
-	if err := CheckUsername(string(user)); err != nil {
-		return Credential{}, err
-	}
+// parsePassword checks the password given to user on line num.
+func parsePassword(num int, user string, password []byte) (Credential, error) {
 	switch {
 	case len(password) == 0:
 		return Credential{}, ErrEmptyPassword
 	case len(password) > MaxPasswordLen:
 		return Credential{}, ErrPasswordTooLong
 	}
-	return Credential{Line: num, User: string(user), Password: bytes.Clone(password)}, nil
+	return Credential{Line: num, User: user, Password: bytes.Clone(password)}, nil
+}
+
+// readImport reads the "user:rest" lines of an import source, the part
+// both kinds of import share: it skips blank and '#' lines, checks each
+// username and that it is given once, and collects the bad lines into an
+// *ImportError. parse turns the rest of a line into a credential. From the
+// first bad line on no credential is kept, and discard, if not nil, is
+// called for each one dropped, so that none outlives a failed read.
+func readImport[C any](r io.Reader, parse func(num int, user string, rest []byte) (C, error), discard func(C)) ([]C, error) {
+	drop := func(cs ...C) {
+		if discard != nil {
+			for _, c := range cs {
+				discard(c)
+			}
+		}
+	}
+	s := newImportScanner(r)
+	var (
+		creds []C
+		bad   ImportError
+		seen  = map[string]int{}
+		num   int
+	)
+	for s.Scan() {
+		num++
+		user, rest, err := cutImportLine(s.Bytes())
+		if err == nil && user == "" {
+			continue
+		}
+		if err == nil {
+			if first, dup := seen[user]; dup {
+				err = &DuplicateError{User: user, First: first}
+			} else {
+				seen[user] = num
+			}
+		}
+		var c C
+		if err == nil {
+			c, err = parse(num, user, rest)
+		}
+		switch {
+		case err != nil:
+			bad.add(num, err)
+			drop(creds...)
+			creds = nil
+		case len(bad.Lines) == 0:
+			creds = append(creds, c)
+		default:
+			drop(c)
+		}
+	}
+	if err := s.Err(); err != nil {
+		if !errors.Is(err, bufio.ErrTooLong) {
+			drop(creds...)
+			return nil, err
+		}
+		bad.add(num+1, ErrLineTooLong)
+	}
+	if len(bad.Lines) > 0 {
+		drop(creds...)
+		return nil, &bad
+	}
+	return creds, nil
+}
+
+// cutImportLine splits a raw import line at its first ':' into a checked
+// username and the rest; an empty user and no error mean a line to skip.
+func cutImportLine(raw []byte) (user string, rest []byte, err error) {
+	line := TrimPasswordLine(raw)
+	if len(line) > 0 && line[0] == '#' || len(trimSpace(line)) == 0 {
+		return "", nil, nil
+	}
+	u, rest, ok := bytes.Cut(line, []byte(":"))
+	if !ok {
+		return "", nil, ErrNoColon
+	}
+	if err := CheckUsername(string(u)); err != nil {
+		return "", nil, err
+	}
+	return string(u), rest, nil
 }
 
 // Hashes returns the hashes of every entry of the given users in the

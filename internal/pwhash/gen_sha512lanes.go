@@ -88,23 +88,21 @@ func avx512(name, reg string, lanes int) {
 		if !zeroW {
 			p("VPADDQ %s, %s, %s", w(i), h, h)
 		}
-		p("VPRORQ $14, %s, %s", e, t0)
-		p("VPRORQ $18, %s, %s", e, t1)
-		p("VPRORQ $41, %s, %s", e, t2)
-		p("VPTERNLOGQ $0x96, %s, %s, %s", t2, t1, t0) // Σ1(e)
-		p("VMOVDQA64 %s, %s", e, t3)
-		p("VPTERNLOGQ $0xca, %s, %s, %s", g, f, t3) // Ch(e, f, g)
-		p("VPADDQ %s, %s, %s", t0, h, h)
-		p("VPADDQ %s, %s, %s", t3, h, h) // T1
+		// addSigma adds to h Σ(x), the rotations rot of x XORed, and
+		// fn(x, y, z), the bitwise function of truth table fn.
+		addSigma := func(x string, rot [3]int, fn, y, z string) {
+			p("VPRORQ $%d, %s, %s", rot[0], x, t0)
+			p("VPRORQ $%d, %s, %s", rot[1], x, t1)
+			p("VPRORQ $%d, %s, %s", rot[2], x, t2)
+			p("VPTERNLOGQ $0x96, %s, %s, %s", t2, t1, t0)
+			p("VMOVDQA64 %s, %s", x, t3)
+			p("VPTERNLOGQ $%s, %s, %s, %s", fn, z, y, t3)
+			p("VPADDQ %s, %s, %s", t0, h, h)
+			p("VPADDQ %s, %s, %s", t3, h, h)
+		}
+		addSigma(e, [3]int{14, 18, 41}, "0xca", f, g) // T1 = h + Σ1(e) + Ch(e, f, g) + K + W
 		p("VPADDQ %s, %s, %s", h, d, d)
-		p("VPRORQ $28, %s, %s", a, t0)
-		p("VPRORQ $34, %s, %s", a, t1)
-		p("VPRORQ $39, %s, %s", a, t2)
-		p("VPTERNLOGQ $0x96, %s, %s, %s", t2, t1, t0) // Σ0(a)
-		p("VMOVDQA64 %s, %s", a, t3)
-		p("VPTERNLOGQ $0xe8, %s, %s, %s", c, b, t3) // Maj(a, b, c)
-		p("VPADDQ %s, %s, %s", t0, h, h)
-		p("VPADDQ %s, %s, %s", t3, h, h)
+		addSigma(a, [3]int{28, 34, 39}, "0xe8", b, c) // T1 + Σ0(a) + Maj(a, b, c)
 	}
 	for i := range 16 {
 		round(i, fmt.Sprintf("%d(R8)", 8*i), i >= 9 && i <= 14)

@@ -17,41 +17,11 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
 	"github.com/mqpasswd/mqpasswd/internal/pwcheck"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
+	"github.com/mqpasswd/mqpasswd/internal/standin"
 )
 
-// standInSource is a stand-in broker: it writes its PID file once it
-// handles SIGHUP, then appends a line to its record file for each SIGHUP,
-// and with -quit exits on the first one, as a 2.1 broker does on a file it
-// refuses.
-const standInSource = `package main
-
-import (
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
-)
-
-func main() {
-	record, pidFile, quit := os.Args[1], os.Args[2], len(os.Args) > 3
-	hup := make(chan os.Signal, 8)
-	signal.Notify(hup, syscall.SIGHUP)
-	if err := os.WriteFile(pidFile, []byte(fmt.Sprintf("%d\n", os.Getpid())), 0o644); err != nil {
-		os.Exit(2)
-	}
-	for range hup {
-		f, err := os.OpenFile(record, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			os.Exit(2)
-		}
-		fmt.Fprintln(f, "SIGHUP")
-		f.Close()
-		if quit {
-			os.Exit(3)
-		}
-	}
-}
-`
+// standInEnv, set, has the test binary run as the stand-in broker.
+const standInEnv = "MQPASSWD_RELOAD_STANDIN"
 
 var standIn struct {
 	once sync.Once
@@ -60,6 +30,9 @@ var standIn struct {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(standInEnv) != "" {
+		os.Exit(standin.Main(os.Args[1:]))
+	}
 	code := m.Run()
 	if standIn.path != "" {
 		os.RemoveAll(filepath.Dir(standIn.path))
@@ -67,40 +40,37 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// withStandIn builds the stand-in once, as an executable named mosquitto so
-// that /proc/PID/exe's base name matches, and starts one; it returns its
-// PID file and the file recording its signals. The process is killed and
-// reaped at the end of the test.
+// withStandIn copies the test binary once, as an executable named
+// mosquitto so that /proc/PID/exe's base name matches, and starts it as a
+// stand-in; it returns its PID file and the file recording its signals.
+// The process is killed and reaped at the end of the test.
 func withStandIn(t *testing.T, quit bool) (pidFile, record string) {
 	t.Helper()
 	standIn.once.Do(func() {
+		self, err := os.ReadFile(os.Args[0])
+		if err != nil {
+			standIn.err = err
+			return
+		}
 		dir, err := os.MkdirTemp("", "standin")
 		if err != nil {
 			standIn.err = err
 			return
 		}
-		src := filepath.Join(dir, "main.go")
-		if standIn.err = os.WriteFile(src, []byte(standInSource), 0o644); standIn.err != nil {
-			return
-		}
 		standIn.path = filepath.Join(dir, ExecutableName)
-		cmd := exec.Command("go", "build", "-o", standIn.path, src)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			standIn.err = errors.New(string(out))
-		}
+		standIn.err = os.WriteFile(standIn.path, self, 0o755)
 	})
 	if standIn.err != nil {
-		t.Fatalf("building the stand-in: %v", standIn.err)
+		t.Fatalf("copying the stand-in: %v", standIn.err)
 	}
 	dir := t.TempDir()
 	pidFile, record = filepath.Join(dir, "pid"), filepath.Join(dir, "record")
-	args := []string{record, pidFile}
+	var args []string
 	if quit {
 		args = append(args, "-quit")
 	}
-	cmd := exec.Command(standIn.path, args...)
+	cmd := exec.Command(standIn.path, append(args, pidFile, record)...)
+	cmd.Env = append(os.Environ(), standInEnv+"=1")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +78,7 @@ func withStandIn(t *testing.T, quit bool) (pidFile, record string) {
 	go func() { cmd.Wait(); close(done) }()
 	t.Cleanup(func() { cmd.Process.Kill(); <-done })
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if b, err := os.ReadFile(pidFile); err == nil && strings.HasSuffix(string(b), "\n") {
+		if _, err := os.Stat(pidFile); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
