@@ -352,8 +352,9 @@ func TestUnprivileged(t *testing.T) {
 	run := func(mode, path string) string {
 		cmd := helper(mode, path, "nobody:1")
 		cmd.Path, cmd.Args[0] = bin, bin
-		nobodytest.Drop(cmd)
-		// Stdout alone: a binary built with -cover warns on stderr that it has nowhere to write.
+		if err := nobodytest.Drop(cmd, base); err != nil {
+			t.Fatal(err)
+		}
 		out, _ := cmd.Output()
 		return strings.TrimSpace(string(out))
 	}

@@ -74,7 +74,9 @@ func TestUnprivilegedWrite(t *testing.T) {
 			}
 			cmd := exec.Command(bin, "-test.run=^TestMainHelper$")
 			cmd.Env = append(os.Environ(), mainArgsEnv+"="+string(args))
-			nobodytest.Drop(cmd)
+			if err := nobodytest.Drop(cmd, base); err != nil {
+				t.Fatal(err)
+			}
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err = cmd.Run()
