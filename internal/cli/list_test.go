@@ -88,6 +88,20 @@ func TestClosedStdout(t *testing.T) {
 	if code := Main([]string{"--list", pw}, Streams{In: strings.NewReader(""), Out: fullWriter{}, ErrOut: &errOut}); code != ExitError || errOut.String() != want {
 		t.Errorf("--list to a full disk: exit %d, %q; want %d, %q", code, errOut.String(), ExitError, want)
 	}
+	// An edit's message that cannot be written is an error too, which says
+	// that the file was changed all the same.
+	for _, args := range [][]string{
+		{"-I", "1", "-b", pw, "dave", "pw"},
+		{"-I", "1", "-c", "-b", pw + ".new", "erin", "pw"},
+	} {
+		errOut.Reset()
+		want := fmt.Sprintf(msgStdoutChanged, "No space left on device") + "\n"
+		if code := Main(args, Streams{In: strings.NewReader(""), Out: fullWriter{}, ErrOut: &errOut}); code != ExitError || errOut.String() != want {
+			t.Errorf("%q to a full disk: exit %d, %q; want %d, %q", args, code, errOut.String(), ExitError, want)
+		}
+	}
+	checkPassword(t, pw, "dave", "pw")
+	checkPassword(t, pw+".new", "erin", "pw")
 }
 
 // fullWriter fails as a file on a full disk does.

@@ -53,6 +53,7 @@ const (
 	msgBadDuration     = "Error: Invalid lock timeout '%s'; use a duration such as 30s."
 	msgWrite           = "Error: Unable to write password file %s. %s."
 	msgStdoutWrite     = "Error: Unable to write to standard output. %s."
+	msgStdoutChanged   = "Error: Unable to write to standard output. %s. The password file was changed."
 	msgLockTimeout     = "Error: Timed out after %s waiting for another mosquitto_passwd to finish with %s."
 	msgLockWait        = "Waiting for another mosquitto_passwd to finish with %s..."
 	msgUnsafeLink      = "Error: Not following the symbolic link %s: it belongs to %s and another user can write where it is, so it may have been planted to make this run change another file. Point at the real file, or give --follow-unsafe-links if you trust the link."

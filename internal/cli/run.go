@@ -72,6 +72,12 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	if err != nil {
 		return explain(err, o, nil)
 	}
+	// What create, set and an import print comes after the file is
+	// written: a failed write of it must not hide that the change was made.
+	report := &reportWriter{w: s.Out}
+	if o.Create || src != nil || !(o.Delete || o.HashFile || o.Verify || o.List != "" || o.Check != "" || o.Export != "") {
+		s.Out = report
+	}
 	switch {
 	case src != nil:
 		err = importUsers(ctx, o, s, f, src)
@@ -95,7 +101,28 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	if err == nil && o.Reload != "" && f.Written() {
 		err = reloadBroker(o, s, cfg)
 	}
+	if err == nil && report.err != nil {
+		err = fail(ExitError, msgStdoutChanged, strerror(report.err))
+	}
 	return explain(err, o, f)
+}
+
+// reportWriter takes what an edit prints once the file is written. A write
+// that fails is remembered, not returned, so that the run goes on (a
+// reload still happens) and ends with an error that says the file was
+// changed; one that fails because the reader has gone (| head -0) is
+// forgotten, as if the message had been read.
+type reportWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (r *reportWriter) Write(p []byte) (int, error) {
+	_, err := r.w.Write(p)
+	if err != nil && r.err == nil && !errors.Is(err, syscall.EPIPE) {
+		r.err = err
+	}
+	return len(p), nil
 }
 
 func fileOptions(o *Options, s Streams) []atomicfile.Option {
