@@ -75,16 +75,15 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	// What create, set and an import print comes after the file is
 	// written: a failed write of it must not hide that the change was made.
 	report := &reportWriter{w: s.Out}
-	if o.Create || src != nil || !(o.Delete || o.HashFile || o.Verify || o.List != "" || o.Check != "" || o.Export != "") {
-		s.Out = report
-	}
+	reporting := s
+	reporting.Out = report
 	switch {
 	case src != nil:
-		err = importUsers(ctx, o, s, f, src)
+		err = importUsers(ctx, o, reporting, f, src)
 	case o.Export != "":
 		err = exportUsers(ctx, o, s, f, cfg)
 	case o.Create:
-		err = create(ctx, o, s, pr, f)
+		err = create(ctx, o, reporting, pr, f)
 	case o.Delete:
 		err = deleteUser(ctx, o, f)
 	case o.HashFile:
@@ -96,10 +95,10 @@ func run(ctx context.Context, o *Options, s Streams) error {
 	case o.Check != "":
 		err = check(ctx, o, s, f, cfg)
 	default:
-		err = set(ctx, o, s, pr, f)
+		err = set(ctx, o, reporting, pr, f)
 	}
 	if err == nil && o.Reload != "" && f.Written() {
-		err = reloadBroker(o, s, cfg)
+		err = reloadBroker(o, reporting, cfg)
 	}
 	if err == nil && report.err != nil {
 		err = fail(ExitError, msgStdoutChanged, strerror(report.err))
