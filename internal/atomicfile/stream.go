@@ -56,19 +56,33 @@ func (w *writer) flush() error {
 	return w.err
 }
 
-// fileSink turns the temporary file's errors into *WriteError for the target.
+// fileSink turns the temporary file's errors into *WriteError for the target, and starts the
+// writeback of what was written every writebackEvery bytes.
 type fileSink struct {
-	f *os.File
-	t *target
+	f       *os.File
+	t       *target
+	written int64 // bytes written
+	started int64 // bytes whose writeback has been started
 }
+
+// writebackEvery is how much new content waits before its writeback is started: the disk then
+// writes a big file while the rest is still being read and written, and the fsync before the
+// rename waits for the last piece only, not for the whole file.
+const writebackEvery = 8 << 20
 
 func (s *fileSink) Write(p []byte) (int, error) {
 	if err := s.t.cfg.step("write"); err != nil {
 		return 0, s.t.writeErr(err)
 	}
 	n, err := s.f.Write(p)
+	s.written += int64(n)
 	if err != nil {
 		return n, s.t.writeErr(err)
+	}
+	if s.written-s.started >= writebackEvery {
+		// Only a hint: the fsync that seals the file is what makes it durable.
+		startWriteback(s.f, s.started, s.written-s.started)
+		s.started = s.written
 	}
 	return n, nil
 }

@@ -20,3 +20,8 @@ func preallocate(f *os.File, size int64) error {
 	}
 	return err
 }
+
+// startWriteback asks the kernel to start writing off bytes from off to disk, without waiting.
+func startWriteback(f *os.File, off, n int64) {
+	unix.SyncFileRange(int(f.Fd()), off, n, unix.SYNC_FILE_RANGE_WRITE)
+}
