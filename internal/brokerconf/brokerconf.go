@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -376,7 +377,9 @@ func (r *reader) includeDir(dir string, at Pos) {
 			names = append(names, e.Name())
 		}
 	}
-	slices.SortFunc(names, brokerOrder)
+	// sort, not slices: each slices.SortFunc element type adds its own copy of
+	// the sorting code to the binary, which is to stay small (see README).
+	sort.Slice(names, func(i, j int) bool { return brokerOrder(names[i], names[j]) < 0 })
 	for _, n := range names {
 		path := filepath.Join(dir, n)
 		f, err := os.Open(path)
@@ -445,8 +448,8 @@ func (r *reader) finish() *Config {
 		// allow_anonymous true (mosquitto.conf(5), allow_anonymous).
 		c.Listeners[i].Anonymous = anon != nil && *anon || anon == nil && localOnly
 	}
-	slices.SortStableFunc(c.PasswordFiles, func(a, b PasswordFile) int {
-		return compareOrder(c.Files, a.At, b.At)
+	sort.SliceStable(c.PasswordFiles, func(i, j int) bool {
+		return compareOrder(c.Files, c.PasswordFiles[i].At, c.PasswordFiles[j].At) < 0
 	})
 	return c
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"sort"
 
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
@@ -174,7 +175,9 @@ func rehashImport(ctx context.Context, o *Options, s Streams, f *atomicfile.File
 	next.unchanged += unchanged
 	// In the order of the source, as new users are appended in it.
 	next.updates = append(slices.Clip(next.updates), more...)
-	slices.SortFunc(next.updates, func(a, b pwfile.Update) int { return order[a.User] - order[b.User] })
+	// sort, not slices: each slices.SortFunc element type adds its own copy
+	// of the sorting code to the binary.
+	sort.Slice(next.updates, func(i, j int) bool { return order[next.updates[i].User] < order[next.updates[j].User] })
 	return next, nil
 }
 

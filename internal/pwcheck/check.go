@@ -7,7 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"slices"
+	"sort"
 
 	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
@@ -157,7 +157,9 @@ func Check(r io.Reader, b pwhash.Broker) (*Report, error) {
 	}
 	rep.Users = len(first)
 	// The CRLF finding names its first line, which came before others.
-	slices.SortStableFunc(rep.Findings, func(a, b Finding) int { return a.Line - b.Line })
+	// sort, not slices: each slices.SortStableFunc element type adds its own
+	// copy of the sorting code to the binary.
+	sort.SliceStable(rep.Findings, func(i, j int) bool { return rep.Findings[i].Line < rep.Findings[j].Line })
 	return rep, nil
 }
 
