@@ -1,31 +1,19 @@
-package jsonw
+package jsonw_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// oracle is v as encoding/json's Encoder writes it with SetEscapeHTML(false)
-// and SetIndent(prefix, indent), without the final newline.
-func oracle(t *testing.T, v any, prefix, indent string) string {
-	t.Helper()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(prefix, indent)
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
+	"github.com/mqpasswd/mqpasswd/internal/jsonw"
+	"github.com/mqpasswd/mqpasswd/internal/jsonw/jsonwtest"
+)
 
 // writeAny writes what json.Unmarshal (with UseNumber) makes of a document;
 // maps in key order, as encoding/json writes them.
-func writeAny(t *testing.T, w *Writer, v any) {
+func writeAny(t *testing.T, w *jsonw.Writer, v any) {
 	switch v := v.(type) {
 	case nil:
 		w.Null()
@@ -74,8 +62,8 @@ func checkDoc(t *testing.T, doc, prefix, indent string) {
 	if err := d.Decode(&v); err != nil {
 		t.Skip("not JSON")
 	}
-	want := oracle(t, v, prefix, indent)
-	w := NewWriter(prefix, indent)
+	want := jsonwtest.Encode(t, v, prefix, indent)
+	w := jsonw.NewWriter(prefix, indent)
 	writeAny(t, w, v)
 	if got := string(w.Bytes()); got != want {
 		t.Errorf("prefix %q indent %q, %s:\n got %q\nwant %q", prefix, indent, doc, got, want)
@@ -101,13 +89,13 @@ func TestLayout(t *testing.T) {
 // TestTopLevelValues: values written one after the other at the top, with
 // a Reset between, are each written whole (--list --json's lines).
 func TestTopLevelValues(t *testing.T) {
-	w := NewWriter("", "")
+	w := jsonw.NewWriter("", "")
 	for _, s := range []string{"a", "b"} {
 		w.Reset()
 		w.BeginObject()
 		w.Key("user").String(s)
 		w.EndObject()
-		if got, want := string(w.Bytes()), oracle(t, map[string]string{"user": s}, "", ""); got != want {
+		if got, want := string(w.Bytes()), jsonwtest.Encode(t, map[string]string{"user": s}, "", ""); got != want {
 			t.Errorf("got %s, want %s", got, want)
 		}
 	}
@@ -116,7 +104,7 @@ func TestTopLevelValues(t *testing.T) {
 // TestResetInArray: a Reset inside an array keeps the separators and
 // indentation of the elements that follow.
 func TestResetInArray(t *testing.T) {
-	w := NewWriter("", "\t")
+	w := jsonw.NewWriter("", "\t")
 	var out []byte
 	w.BeginArray()
 	for _, n := range []int64{1, 2, 3} {
@@ -126,7 +114,7 @@ func TestResetInArray(t *testing.T) {
 	}
 	w.EndArray()
 	out = append(out, w.Bytes()...)
-	if got, want := string(out), oracle(t, []int{1, 2, 3}, "", "\t"); got != want {
+	if got, want := string(out), jsonwtest.Encode(t, []int{1, 2, 3}, "", "\t"); got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -134,9 +122,9 @@ func TestResetInArray(t *testing.T) {
 func TestStrings(t *testing.T) {
 	for _, ss := range [][]string{nil, {}, {"a"}, {"a", "b"}} {
 		for _, indent := range []string{"", "  "} {
-			w := NewWriter("", indent)
+			w := jsonw.NewWriter("", indent)
 			w.Strings(ss)
-			if got, want := string(w.Bytes()), oracle(t, ss, "", indent); got != want {
+			if got, want := string(w.Bytes()), jsonwtest.Encode(t, ss, "", indent); got != want {
 				t.Errorf("%#v: got %q, want %q", ss, got, want)
 			}
 		}
@@ -145,9 +133,9 @@ func TestStrings(t *testing.T) {
 
 func TestIntLimits(t *testing.T) {
 	for _, n := range []int64{0, 1, -1, 1<<63 - 1, -1 << 63} {
-		w := NewWriter("", "")
+		w := jsonw.NewWriter("", "")
 		w.Int(n)
-		if got, want := string(w.Bytes()), oracle(t, n, "", ""); got != want {
+		if got, want := string(w.Bytes()), jsonwtest.Encode(t, n, "", ""); got != want {
 			t.Errorf("got %s, want %s", got, want)
 		}
 	}
@@ -162,16 +150,16 @@ var strs = []string{
 
 func checkString(t *testing.T, s string) {
 	t.Helper()
-	w := NewWriter("", "")
+	w := jsonw.NewWriter("", "")
 	w.String(s)
-	if got, want := string(w.Bytes()), oracle(t, s, "", ""); got != want {
+	if got, want := string(w.Bytes()), jsonwtest.Encode(t, s, "", ""); got != want {
 		t.Errorf("String(%q) = %s, want %s", s, got, want)
 	}
-	w = NewWriter("", "  ")
+	w = jsonw.NewWriter("", "  ")
 	w.BeginObject()
 	w.Key(s).String(s)
 	w.EndObject()
-	if got, want := string(w.Bytes()), oracle(t, map[string]string{s: s}, "", "  "); got != want {
+	if got, want := string(w.Bytes()), jsonwtest.Encode(t, map[string]string{s: s}, "", "  "); got != want {
 		t.Errorf("Key(%q) = %s, want %s", s, got, want)
 	}
 }
