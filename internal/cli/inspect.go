@@ -2,9 +2,7 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,6 +12,7 @@ import (
 	"github.com/mqpasswd/mqpasswd/internal/atomicfile"
 	"github.com/mqpasswd/mqpasswd/internal/brokerconf"
 	"github.com/mqpasswd/mqpasswd/internal/brokeruser"
+	"github.com/mqpasswd/mqpasswd/internal/jsonw"
 	"github.com/mqpasswd/mqpasswd/internal/pwcheck"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
@@ -40,24 +39,26 @@ func list(ctx context.Context, o *Options, s Streams, f *atomicfile.File) (err e
 	}
 	// One entry a line; each is written once the next one shows whether
 	// it needs a comma.
-	var entry bytes.Buffer
-	enc := newJSONEncoder(&entry)
+	entry := jsonw.NewWriter("", "")
 	io.WriteString(w, "[\n")
 	_, err = f.Read(ctx, func(r io.Reader) error {
 		return pwcheck.List(r, func(e pwcheck.Entry) error {
-			if entry.Len() > 0 {
-				entry.Truncate(entry.Len() - 1) // the encoder's newline
-				entry.WriteString(",\n")
+			if len(entry.Bytes()) > 0 {
 				w.Write(entry.Bytes())
+				w.WriteString(",\n")
 				entry.Reset()
 			}
-			return enc.Encode(e)
+			e.WriteJSON(entry)
+			return nil
 		})
 	})
 	if err != nil {
 		return err
 	}
-	w.Write(entry.Bytes())
+	if len(entry.Bytes()) > 0 {
+		w.Write(entry.Bytes())
+		w.WriteString("\n")
+	}
 	_, err = io.WriteString(w, "]\n")
 	return err
 }
@@ -75,12 +76,6 @@ func listName(user string) string {
 		return strconv.Quote(user)
 	}
 	return user
-}
-
-func newJSONEncoder(w io.Writer) *json.Encoder {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc
 }
 
 // check is --check: the findings on stdout, one per line as FILE:LINE:
@@ -114,13 +109,14 @@ type verdict struct {
 // writeCheck writes --check's output on out: rep as JSON with --json, else
 // through print; then v, as a line on out, or as the error (exit 1) when
 // there are errors. With --json only errors are said.
-func writeCheck(out io.Writer, asJSON bool, rep any, print func(io.Writer), v verdict) error {
+func writeCheck(out io.Writer, asJSON bool, rep interface{ WriteJSON(*jsonw.Writer) }, print func(io.Writer), v verdict) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	if asJSON {
-		if err := encodeIndented(w, rep); err != nil {
-			return err
-		}
+		jw := jsonw.NewWriter("", "  ")
+		rep.WriteJSON(jw)
+		w.Write(jw.Bytes())
+		w.WriteString("\n")
 	} else {
 		print(w)
 	}
@@ -169,12 +165,6 @@ func printFinding(w io.Writer, name string, line int, severity, msg string) {
 	}
 }
 
-func encodeIndented(w io.Writer, v any) error {
-	enc := newJSONEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 // problems is "2 errors", or "2 errors and 1 warning".
 func problems(errs, warnings int) string {
 	p := plural(errs, "error")
@@ -221,6 +211,62 @@ type confPasswordFile struct {
 	At        string          `json:"at"`
 	Listeners []string        `json:"listeners"` // empty: every listener
 	Report    *pwcheck.Report `json:"report,omitempty"`
+}
+
+// WriteJSON writes r as encoding/json writes it by its tags (the tests
+// hold it to that), so that the binary need not link encoding/json.
+func (r *confReport) WriteJSON(w *jsonw.Writer) {
+	w.BeginObject()
+	w.Key("configuration").String(r.Configuration)
+	w.Key("broker").String(r.Broker)
+	w.Key("errors").Int(int64(r.Errors))
+	w.Key("warnings").Int(int64(r.Warnings))
+	w.Key("findings")
+	if r.Findings == nil {
+		w.Null()
+	} else {
+		w.BeginArray()
+		for _, f := range r.Findings {
+			f.WriteJSON(w)
+		}
+		w.EndArray()
+	}
+	w.Key("password_files")
+	if r.PasswordFiles == nil {
+		w.Null()
+	} else {
+		w.BeginArray()
+		for _, pf := range r.PasswordFiles {
+			pf.WriteJSON(w)
+		}
+		w.EndArray()
+	}
+	w.EndObject()
+}
+
+func (f confFinding) WriteJSON(w *jsonw.Writer) {
+	w.BeginObject()
+	w.Key("file").String(f.File)
+	if f.Line != 0 {
+		w.Key("line").Int(int64(f.Line))
+	}
+	w.Key("severity").String(string(f.Severity))
+	w.Key("code").String(f.Code)
+	w.Key("message").String(f.Message)
+	w.EndObject()
+}
+
+func (pf confPasswordFile) WriteJSON(w *jsonw.Writer) {
+	w.BeginObject()
+	w.Key("path").String(pf.Path)
+	w.Key("option").String(pf.Option)
+	w.Key("at").String(pf.At)
+	w.Key("listeners").Strings(pf.Listeners)
+	if pf.Report != nil {
+		w.Key("report")
+		pf.Report.WriteJSON(w)
+	}
+	w.EndObject()
 }
 
 func (r *confReport) add(at brokerconf.Pos, sev pwcheck.Severity, code, msg string) {
