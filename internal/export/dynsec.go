@@ -1,12 +1,11 @@
 package export
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"io"
 
 	"github.com/mqpasswd/mqpasswd/internal/hashconv"
+	"github.com/mqpasswd/mqpasswd/internal/jsonw"
 	"github.com/mqpasswd/mqpasswd/internal/pwfile"
 	"github.com/mqpasswd/mqpasswd/internal/pwhash"
 )
@@ -52,12 +51,76 @@ type client struct {
 
 // defaultACLAccess is what mosquitto_ctrl dynsec init writes and the plugin
 // assumes without it: it applies to no client of the export, whose role
-// allows everything, but to clients added later without a role.
-var defaultACLAccess = map[string]bool{
-	"publishClientSend":    false,
-	"publishClientReceive": true,
-	"subscribe":            false,
-	"unsubscribe":          true,
+// allows everything, but to clients added later without a role. In key
+// order, as encoding/json wrote it from a map before.
+var defaultACLAccess = []struct {
+	name  string
+	allow bool
+}{
+	{"publishClientReceive", true},
+	{"publishClientSend", false},
+	{"subscribe", false},
+	{"unsubscribe", true},
+}
+
+// The WriteJSON methods write what encoding/json writes for the json tags
+// of their types, so that the binary need not link it; the tests hold them
+// to encoding/json.
+
+func (a aclEntry) WriteJSON(w *jsonw.Writer) {
+	w.BeginObject()
+	w.Key("acltype").String(a.ACLType)
+	w.Key("topic").String(a.Topic)
+	w.Key("allow").Bool(a.Allow)
+	w.EndObject()
+}
+
+func (r role) WriteJSON(w *jsonw.Writer) {
+	w.BeginObject()
+	w.Key("rolename").String(r.Name)
+	w.Key("textname").String(r.TextName)
+	w.Key("textdescription").String(r.Description)
+	w.Key("acls")
+	if r.ACLs == nil {
+		w.Null()
+	} else {
+		w.BeginArray()
+		for _, a := range r.ACLs {
+			a.WriteJSON(w)
+		}
+		w.EndArray()
+	}
+	w.EndObject()
+}
+
+func (c client) WriteJSON(w *jsonw.Writer) {
+	w.BeginObject()
+	w.Key("username").String(c.Username)
+	if c.Password != "" {
+		w.Key("password").String(c.Password)
+	}
+	if c.Salt != "" {
+		w.Key("salt").String(c.Salt)
+	}
+	if c.Iterations != 0 {
+		w.Key("iterations").Int(int64(c.Iterations))
+	}
+	if c.EncodedPassword != "" {
+		w.Key("encoded_password").String(c.EncodedPassword)
+	}
+	w.Key("roles")
+	if c.Roles == nil {
+		w.Null()
+	} else {
+		w.BeginArray()
+		for _, r := range c.Roles {
+			w.BeginObject()
+			w.Key("rolename").String(r.Name)
+			w.EndObject()
+		}
+		w.EndArray()
+	}
+	w.EndObject()
 }
 
 func allTopics() role {
@@ -88,23 +151,18 @@ func allTopics() role {
 func Dynsec(r io.Reader, w io.Writer, b pwhash.Broker) (*Result, error) {
 	res := &Result{}
 	seen := map[string]int{}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-
-	buf.WriteString("{\n\t\"defaultACLAccess\": ")
-	enc.SetIndent("\t", "\t")
-	if err := enc.Encode(defaultACLAccess); err != nil {
-		return nil, err
+	jw := jsonw.NewWriter("", "\t")
+	jw.BeginObject()
+	jw.Key("defaultACLAccess").BeginObject()
+	for _, a := range defaultACLAccess {
+		jw.Key(a.name).Bool(a.allow)
 	}
-	trimNewline(&buf)
-	buf.WriteString(",\n\t\"clients\": [")
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	jw.EndObject()
+	jw.Key("clients").BeginArray()
+	if _, err := w.Write(jw.Bytes()); err != nil {
 		return nil, err
 	}
 
-	enc.SetIndent("\t\t", "\t")
-	sep := "\n\t\t"
 	err := entries(r, res, func(l pwfile.Line, d *pwhash.Decoded) error {
 		if first, dup := seen[string(l.User)]; dup {
 			return &pwfile.DuplicateError{User: string(l.User), First: first}
@@ -124,35 +182,25 @@ func Dynsec(r io.Reader, w io.Writer, b pwhash.Broker) (*Result, error) {
 				res.Argon2id++
 			}
 		}
-		buf.Reset()
-		buf.WriteString(sep)
-		sep = ",\n\t\t"
-		if err := enc.Encode(c); err != nil {
-			return err
-		}
-		trimNewline(&buf)
+		jw.Reset()
+		c.WriteJSON(jw)
 		return nil
 	}, func() error {
-		_, err := w.Write(buf.Bytes())
+		_, err := w.Write(jw.Bytes())
 		return err
 	})
 	if err != nil {
 		return res, err
 	}
 
-	buf.Reset()
-	if res.Exported > 0 {
-		buf.WriteString("\n\t")
-	}
-	buf.WriteString("],\n\t\"groups\": [],\n\t\"roles\": [\n\t\t")
-	if err := enc.Encode(allTopics()); err != nil {
-		return res, err
-	}
-	trimNewline(&buf)
-	buf.WriteString("\n\t]\n}\n")
-	_, err = w.Write(buf.Bytes())
+	jw.Reset()
+	jw.EndArray()
+	jw.Key("groups").BeginArray()
+	jw.EndArray()
+	jw.Key("roles").BeginArray()
+	allTopics().WriteJSON(jw)
+	jw.EndArray()
+	jw.EndObject()
+	_, err = w.Write(append(jw.Bytes(), '\n'))
 	return res, err
 }
-
-// trimNewline drops the newline json.Encoder ends each value with.
-func trimNewline(b *bytes.Buffer) { b.Truncate(b.Len() - 1) }
