@@ -222,25 +222,9 @@ func (r *confReport) WriteJSON(w *jsonw.Writer) {
 	w.Key("errors").Int(int64(r.Errors))
 	w.Key("warnings").Int(int64(r.Warnings))
 	w.Key("findings")
-	if r.Findings == nil {
-		w.Null()
-	} else {
-		w.BeginArray()
-		for _, f := range r.Findings {
-			f.WriteJSON(w)
-		}
-		w.EndArray()
-	}
+	jsonw.Array(w, r.Findings)
 	w.Key("password_files")
-	if r.PasswordFiles == nil {
-		w.Null()
-	} else {
-		w.BeginArray()
-		for _, pf := range r.PasswordFiles {
-			pf.WriteJSON(w)
-		}
-		w.EndArray()
-	}
+	jsonw.Array(w, r.PasswordFiles)
 	w.EndObject()
 }
 

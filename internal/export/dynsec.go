@@ -81,15 +81,7 @@ func (r role) WriteJSON(w *jsonw.Writer) {
 	w.Key("textname").String(r.TextName)
 	w.Key("textdescription").String(r.Description)
 	w.Key("acls")
-	if r.ACLs == nil {
-		w.Null()
-	} else {
-		w.BeginArray()
-		for _, a := range r.ACLs {
-			a.WriteJSON(w)
-		}
-		w.EndArray()
-	}
+	jsonw.Array(w, r.ACLs)
 	w.EndObject()
 }
 

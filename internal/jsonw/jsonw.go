@@ -98,6 +98,22 @@ func (w *Writer) Strings(ss []string) {
 	w.EndArray()
 }
 
+// Value is what writes itself as a JSON value.
+type Value interface{ WriteJSON(*Writer) }
+
+// Array writes items as an array of their values, or null for a nil slice, as encoding/json does.
+func Array[T Value](w *Writer, items []T) {
+	if items == nil {
+		w.Null()
+		return
+	}
+	w.BeginArray()
+	for _, it := range items {
+		it.WriteJSON(w)
+	}
+	w.EndArray()
+}
+
 func (w *Writer) indenting() bool { return w.prefix != "" || w.indent != "" }
 
 // element starts a value or a key: after a key nothing, else a comma

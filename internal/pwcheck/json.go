@@ -78,14 +78,6 @@ func (r *Report) WriteJSON(w *jsonw.Writer) {
 	w.Key("errors").Int(int64(r.Errors))
 	w.Key("warnings").Int(int64(r.Warnings))
 	w.Key("findings")
-	if r.Findings == nil {
-		w.Null()
-	} else {
-		w.BeginArray()
-		for _, f := range r.Findings {
-			f.WriteJSON(w)
-		}
-		w.EndArray()
-	}
+	jsonw.Array(w, r.Findings)
 	w.EndObject()
 }
